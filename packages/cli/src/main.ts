@@ -1,0 +1,28 @@
+// The `parity` command: one entry point for every role (DESIGN.md "Operator interface").
+
+import { existsSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerTrade } from './commands/trade.ts';
+import { reportFatal } from './fatal.ts';
+
+// A .env file in the working directory supplies defaults; the real environment wins.
+if (existsSync('.env')) {
+  const before = { ...process.env };
+  process.loadEnvFile('.env');
+  Object.assign(process.env, before);
+}
+
+const program = new Command()
+  .name('parity')
+  .description('Parity: cross-venue prediction-market arbitrage between Kalshi and Polymarket')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerTrade(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  reportFatal(err);
+}
