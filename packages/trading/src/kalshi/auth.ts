@@ -191,11 +191,12 @@ export function verifyKalshiRequest(
   publicKey: KeyObject,
   method: string,
   pathWithQuery: string,
-  headers: Record<string, string | string[] | undefined>,
+  headers: KalshiAuthHeaders | Readonly<Record<string, string | string[] | undefined>>,
   opts: { nowMs?: number; maxSkewMs?: number } = {},
 ): KalshiVerifyResult {
   const get = (name: string): string | undefined => {
-    const v = headers[name] ?? headers[name.toLowerCase()];
+    const h = headers as Readonly<Record<string, string | string[] | undefined>>;
+    const v = h[name] ?? h[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
   };
   const keyId = get(KALSHI_HEADER_KEY);
