@@ -77,6 +77,16 @@ test('a controller with the wrong secret is rejected by the trader', () => {
   if (!r.ok) assert.equal(r.error.code, 'auth');
 });
 
+test('a replayed hello fails on a new connection (fresh controller nonce)', () => {
+  const first = handshake();
+  assert.equal(first.fromC.ok, true);
+  const c2 = new ControllerHandshake(SECRET);
+  c2.challenge();
+  const replay = c2.onHello(first.hello);
+  assert.equal(replay.ok, false);
+  if (!replay.ok) assert.equal(replay.error.code, 'auth');
+});
+
 test('a replayed controller auth fails against a new trader nonce', () => {
   const first = handshake();
   const recordedAuth = must(parseClear(must(first.fromC).authFrame, Auth));
