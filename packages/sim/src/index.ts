@@ -1,0 +1,11 @@
+// @parity/sim: wire-compatible Kalshi and Polymarket venue simulator.
+export * from './engine/index.ts';
+export * from './context.ts';
+export * from './markets.ts';
+export * from './orders.ts';
+export * from './accounts.ts';
+export * from './faults.ts';
+export * from './order-log.ts';
+export * from './events.ts';
+export * from './clock.ts';
+export { Rng } from './rng.ts';
