@@ -1,0 +1,188 @@
+// All live books, indexed by Kalshi ticker and Polymarket token, and the pairs that use them.
+// It is the sink both market-data feeds write into: each change is applied to its book, the
+// pairs using that book are marked, and at the end of the frame the update hook (detection) runs
+// once per marked pair — never on a half-applied frame, never for unrelated pairs.
+
+import type { Logger, OutcomeSide, Platform, Px, Qty } from '@parity/trading';
+import { logger as rootLogger } from '@parity/trading';
+import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
+import type { KalshiBookSink } from '@parity/trading/kalshi/market-data.ts';
+import type { PolyBookSide, PolyBookSink } from '@parity/trading/polymarket/market-data.ts';
+import type { Pair } from '../model.ts';
+import { BadFrameLog } from './bad-frames.ts';
+import { KalshiBook } from './kalshi-book.ts';
+import { PairState } from './pair-state.ts';
+import { PolyTokenBook } from './poly-book.ts';
+
+/** Venue markets a pair change adds to or removes from the feeds. */
+export interface SubscriptionChange {
+  kalshiTickers: string[];
+  polyAssets: string[];
+}
+
+export type PairUpdateHook = (pairs: readonly PairState[]) => void;
+
+export class BookStore implements KalshiBookSink, PolyBookSink {
+  readonly kalshiBooks = new Map<string, KalshiBook>();
+  readonly polyBooks = new Map<string, PolyTokenBook>();
+  readonly pairs = new Map<string, PairState>();
+  readonly badFrames: BadFrameLog;
+  /** Invalidations received (books marked not tradeable), per venue. */
+  readonly invalidations: Record<Platform, number> = { kalshi: 0, polymarket: 0 };
+  /** Detection (or any consumer) — runs at the end of each frame for the pairs it touched. */
+  onUpdate: PairUpdateHook | null = null;
+  private readonly dirty: PairState[] = [];
+  private readonly log: Logger;
+
+  constructor(log: Logger = rootLogger.child({ mod: 'books' })) {
+    this.log = log;
+    this.badFrames = new BadFrameLog(log);
+  }
+
+  /** Add a pair; returns the venue markets that are new (to subscribe). */
+  addPair(pair: Pair): SubscriptionChange {
+    if (this.pairs.has(pair.id)) throw new Error(`pair ${pair.id} is already tracked`);
+    const change: SubscriptionChange = { kalshiTickers: [], polyAssets: [] };
+    let k = this.kalshiBooks.get(pair.kalshiTicker);
+    if (!k) {
+      k = new KalshiBook(pair.kalshiTicker);
+      this.kalshiBooks.set(pair.kalshiTicker, k);
+      change.kalshiTickers.push(pair.kalshiTicker);
+    }
+    const token = (id: string): PolyTokenBook => {
+      let b = this.polyBooks.get(id);
+      if (!b) {
+        b = new PolyTokenBook(id);
+        this.polyBooks.set(id, b);
+        change.polyAssets.push(id);
+      }
+      return b;
+    };
+    const ps = new PairState(pair, k, token(pair.polyYesToken), token(pair.polyNoToken));
+    k.pairs.push(ps);
+    ps.polyYesBook.pairs.push(ps);
+    ps.polyNoBook.pairs.push(ps);
+    this.pairs.set(pair.id, ps);
+    return change;
+  }
+
+  /** Remove a pair; returns the venue markets no pair uses any more (to unsubscribe). */
+  removePair(id: string): SubscriptionChange {
+    const change: SubscriptionChange = { kalshiTickers: [], polyAssets: [] };
+    const ps = this.pairs.get(id);
+    if (!ps) return change;
+    this.pairs.delete(id);
+    const drop = <T extends { pairs: PairState[] }>(b: T): boolean => {
+      const i = b.pairs.indexOf(ps);
+      if (i >= 0) b.pairs.splice(i, 1);
+      return b.pairs.length === 0;
+    };
+    if (drop(ps.kalshi)) {
+      this.kalshiBooks.delete(ps.kalshi.ticker);
+      change.kalshiTickers.push(ps.kalshi.ticker);
+    }
+    for (const b of [ps.polyYesBook, ps.polyNoBook]) {
+      if (this.polyBooks.get(b.assetId) === b && drop(b)) {
+        this.polyBooks.delete(b.assetId);
+        change.polyAssets.push(b.assetId);
+      }
+    }
+    const di = this.dirty.indexOf(ps);
+    if (di >= 0) this.dirty.splice(di, 1);
+    return change;
+  }
+
+  // --- KalshiBookSink ---------------------------------------------------------------------------
+
+  kalshiSnapshot(ticker: string, yesBids: number[], noBids: number[], atMs: number, live: FeedLiveness): boolean {
+    const b = this.kalshiBooks.get(ticker);
+    if (!b) return true;
+    const ok = b.applySnapshot(yesBids, noBids, atMs, live);
+    if (!ok) this.log.warn({ ticker, reason: b.reason }, 'Kalshi snapshot refused; resyncing');
+    this.touch(b.pairs);
+    return ok;
+  }
+
+  kalshiDelta(ticker: string, side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean {
+    const b = this.kalshiBooks.get(ticker);
+    if (!b) return true;
+    const ok = b.applyDelta(side, price, delta, atMs);
+    this.touch(b.pairs);
+    return ok;
+  }
+
+  kalshiInvalidate(tickers: readonly string[], reason: string): void {
+    for (const t of tickers) {
+      const b = this.kalshiBooks.get(t);
+      if (!b) continue;
+      b.invalidate(reason);
+      this.invalidations.kalshi++;
+      for (const p of b.pairs) p.lastEmitKey = '';
+    }
+  }
+
+  // --- PolyBookSink -----------------------------------------------------------------------------
+
+  polyBook(assetId: string, bids: number[], asks: number[], atMs: number, live: FeedLiveness): boolean {
+    const b = this.polyBooks.get(assetId);
+    if (!b) return true;
+    const ok = b.applyBook(bids, asks, atMs, live);
+    if (!ok) this.log.warn({ token: assetId, reason: b.reason }, 'Polymarket book refused; resyncing');
+    this.touch(b.pairs);
+    return ok;
+  }
+
+  polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, atMs: number): boolean {
+    const b = this.polyBooks.get(assetId);
+    if (!b) return true;
+    const ok = b.applyLevel(side, price, size, bestBid, bestAsk, atMs);
+    if (!ok) this.log.warn({ token: assetId, reason: b.reason }, 'Polymarket book inconsistent; resyncing');
+    this.touch(b.pairs);
+    return ok;
+  }
+
+  polyTickSize(assetId: string, tick: Px): void {
+    const b = this.polyBooks.get(assetId);
+    if (b) b.tickSize = tick;
+  }
+
+  polyInvalidate(assetIds: readonly string[], reason: string): void {
+    for (const a of assetIds) {
+      const b = this.polyBooks.get(a);
+      if (!b) continue;
+      b.invalidate(reason);
+      this.invalidations.polymarket++;
+      for (const p of b.pairs) p.lastEmitKey = '';
+    }
+  }
+
+  // --- both ------------------------------------------------------------------------------------
+
+  badFrame(venue: Platform, reason: string, market: string | undefined, sample: string): void {
+    this.badFrames.record(venue, reason, market, sample);
+  }
+
+  frameEnd(): void {
+    const d = this.dirty;
+    if (d.length === 0) return;
+    try {
+      this.onUpdate?.(d);
+    } catch (err) {
+      // Detection must never take the feed down; the error is a bug to fix, so log it loudly.
+      this.log.error({ err: (err as Error).stack ?? String(err) }, 'pair update hook failed');
+    } finally {
+      for (let i = 0; i < d.length; i++) d[i]!.dirty = false;
+      d.length = 0;
+    }
+  }
+
+  private touch(pairs: PairState[]): void {
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
+      if (!p.dirty) {
+        p.dirty = true;
+        this.dirty.push(p);
+      }
+    }
+  }
+}

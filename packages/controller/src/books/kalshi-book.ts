@@ -1,0 +1,77 @@
+// A Kalshi market's book: YES bids and NO bids at full depth (Kalshi publishes bids only).
+// Asks are derived (spec kalshi.md §6): buying YES consumes NO bids from the highest down at
+// 1 - q, buying NO consumes YES bids at 1 - q. A consistent book never has best YES bid + best NO
+// bid >= $1 (they would have matched); such a book is marked not tradeable and resynced.
+
+import { PX_ONE, type OutcomeSide, type Px, type Qty } from '@parity/trading';
+import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
+import { Ladder } from './ladder.ts';
+import type { PairState } from './pair-state.ts';
+
+export class KalshiBook {
+  readonly yes = new Ladder('bids');
+  readonly no = new Ladder('bids');
+  /** In sync with the venue and consistent. Detection only reads tradeable books. */
+  tradeable = false;
+  /** Why the book is not tradeable (for logs and the dashboard). */
+  reason = 'awaiting snapshot';
+  /** Local time the last snapshot or delta was applied. */
+  appliedAtMs = 0;
+  /** Liveness of the connection that delivered the current snapshot. */
+  live: FeedLiveness | null = null;
+  /** Pairs that use this market (usually one). */
+  readonly pairs: PairState[] = [];
+  updates = 0;
+
+  constructor(readonly ticker: string) {}
+
+  /** When the book was last known to be current: its last change, or later proof the feed is alive and gap-free. */
+  confirmedAtMs(): number {
+    const alive = this.live ? this.live.aliveAtMs : 0;
+    return alive > this.appliedAtMs ? alive : this.appliedAtMs;
+  }
+
+  /** Replace both sides (flat [px, qty, …] bids). Returns false (and stays not tradeable) when crossed. */
+  applySnapshot(yesBids: readonly number[], noBids: readonly number[], atMs: number, live: FeedLiveness): boolean {
+    this.yes.replaceFlat(yesBids);
+    this.no.replaceFlat(noBids);
+    this.appliedAtMs = atMs;
+    this.live = live;
+    this.updates++;
+    return this.checkConsistent();
+  }
+
+  /** Add a signed change to one bid level. Returns false when the book became inconsistent. */
+  applyDelta(side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean {
+    (side === 'yes' ? this.yes : this.no).add(price, delta);
+    this.appliedAtMs = atMs;
+    this.updates++;
+    return this.checkConsistent();
+  }
+
+  invalidate(reason: string): void {
+    this.tradeable = false;
+    this.reason = reason;
+  }
+
+  /** Price to buy YES now (1 - best NO bid), or -1 when no NO bids. */
+  yesAskPx(): Px {
+    return this.no.n > 0 ? PX_ONE - this.no.bestPx() : -1;
+  }
+
+  /** Price to buy NO now (1 - best YES bid), or -1 when no YES bids. */
+  noAskPx(): Px {
+    return this.yes.n > 0 ? PX_ONE - this.yes.bestPx() : -1;
+  }
+
+  private checkConsistent(): boolean {
+    if (this.yes.n > 0 && this.no.n > 0 && this.yes.bestPx() + this.no.bestPx() >= PX_ONE) {
+      this.tradeable = false;
+      this.reason = 'crossed book (best YES bid + best NO bid >= $1)';
+      return false;
+    }
+    this.tradeable = true;
+    this.reason = '';
+    return true;
+  }
+}

@@ -1,0 +1,166 @@
+// One side of an order book at full depth: price levels (Px) with sizes (Qty), kept sorted so the
+// best level is always the LAST element. Bids are stored ascending (highest = best = last), asks
+// descending (lowest = best = last). Removing or changing the best level then never shifts the
+// array, and a depth walk reads from the end backwards.
+//
+// Typed arrays, grown by doubling, no per-update allocation: this sits on the hot path.
+
+import type { Px, Qty } from '@parity/trading';
+
+export type LadderKind = 'bids' | 'asks';
+
+const INITIAL_CAPACITY = 16;
+
+export class Ladder {
+  /** Prices, sorted so that the best is at index n - 1. */
+  px: Int32Array;
+  /** Sizes (always > 0) for the same index. */
+  qty: Float64Array;
+  /** Number of levels. */
+  n = 0;
+  /** True for asks (stored descending), false for bids (stored ascending). */
+  readonly asks: boolean;
+
+  constructor(kind: LadderKind, capacity = INITIAL_CAPACITY) {
+    this.asks = kind === 'asks';
+    this.px = new Int32Array(capacity);
+    this.qty = new Float64Array(capacity);
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** Best price, or -1 when the side is empty. */
+  bestPx(): Px {
+    return this.n > 0 ? this.px[this.n - 1]! : -1;
+  }
+
+  /** Size at the best price, or 0 when the side is empty. */
+  bestQty(): Qty {
+    return this.n > 0 ? this.qty[this.n - 1]! : 0;
+  }
+
+  /** Price of the i-th level counted from the best (0 = best). */
+  pxAt(i: number): Px {
+    return this.px[this.n - 1 - i]!;
+  }
+
+  /** Size of the i-th level counted from the best (0 = best). */
+  qtyAt(i: number): Qty {
+    return this.qty[this.n - 1 - i]!;
+  }
+
+  /** Size at an exact price, 0 when absent. */
+  sizeAt(price: Px): Qty {
+    const i = this.find(price);
+    return i >= 0 ? this.qty[i]! : 0;
+  }
+
+  /**
+   * Index of `price`, or -(insertionPoint + 1) when absent. Storage order is ascending for bids and
+   * descending for asks, so the comparison flips with the side.
+   */
+  find(price: Px): number {
+    const px = this.px;
+    let lo = 0;
+    let hi = this.n - 1;
+    if (this.asks) {
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = px[mid]!;
+        if (v > price) lo = mid + 1;
+        else if (v < price) hi = mid - 1;
+        else return mid;
+      }
+    } else {
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = px[mid]!;
+        if (v < price) lo = mid + 1;
+        else if (v > price) hi = mid - 1;
+        else return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** Absolute level replacement (Polymarket): size 0 removes the level. Caller guarantees qty >= 0. */
+  set(price: Px, qty: Qty): void {
+    const i = this.find(price);
+    if (i >= 0) {
+      if (qty > 0) this.qty[i] = qty;
+      else this.removeAt(i);
+    } else if (qty > 0) {
+      this.insertAt(-i - 1, price, qty);
+    }
+  }
+
+  /**
+   * Signed change of a level's size (Kalshi deltas). The level is created by a positive change
+   * and removed when its size drops to zero or below; a negative change at an absent price is a
+   * no-op. Returns the level's new size (0 when removed or absent).
+   */
+  add(price: Px, delta: Qty): Qty {
+    const i = this.find(price);
+    if (i >= 0) {
+      const v = this.qty[i]! + delta;
+      if (v > 0) {
+        this.qty[i] = v;
+        return v;
+      }
+      this.removeAt(i);
+      return 0;
+    }
+    if (delta > 0) {
+      this.insertAt(-i - 1, price, delta);
+      return delta;
+    }
+    return 0;
+  }
+
+  /**
+   * Replace the whole side from flat [px, qty, px, qty, ...] pairs in any order. Levels with
+   * size 0 are skipped; a repeated price keeps the last size (as a level map would).
+   */
+  replaceFlat(levels: readonly number[]): void {
+    this.n = 0;
+    for (let k = 0; k + 1 < levels.length; k += 2) this.set(levels[k]!, levels[k + 1]!);
+  }
+
+  /** Copy of the levels from best to worst, as [px, qty] pairs (tests, snapshots for display). */
+  toArray(): Array<[Px, Qty]> {
+    const out: Array<[Px, Qty]> = [];
+    for (let i = 0; i < this.n; i++) out.push([this.pxAt(i), this.qtyAt(i)]);
+    return out;
+  }
+
+  private insertAt(i: number, price: Px, qty: Qty): void {
+    if (this.n === this.px.length) this.grow();
+    if (i < this.n) {
+      this.px.copyWithin(i + 1, i, this.n);
+      this.qty.copyWithin(i + 1, i, this.n);
+    }
+    this.px[i] = price;
+    this.qty[i] = qty;
+    this.n++;
+  }
+
+  private removeAt(i: number): void {
+    if (i < this.n - 1) {
+      this.px.copyWithin(i, i + 1, this.n);
+      this.qty.copyWithin(i, i + 1, this.n);
+    }
+    this.n--;
+  }
+
+  private grow(): void {
+    const cap = this.px.length * 2;
+    const px = new Int32Array(cap);
+    const qty = new Float64Array(cap);
+    px.set(this.px);
+    qty.set(this.qty);
+    this.px = px;
+    this.qty = qty;
+  }
+}

@@ -1,0 +1,77 @@
+// Everything the controller keeps per pair on the hot path: the pair, its three books (one Kalshi
+// market, two Polymarket tokens) and the four ask ladders detection walks. Built once when the
+// pair is added, so an update touches no maps beyond the book lookup.
+
+import { PX_ONE, type OutcomeSide, type Platform, type Px, type Qty } from '@parity/trading';
+import type { Pair } from '../model.ts';
+import type { KalshiBook } from './kalshi-book.ts';
+import type { Ladder } from './ladder.ts';
+import type { PolyTokenBook } from './poly-book.ts';
+
+/** One buyable outcome: the prices and sizes at which `side` can be bought now, best first. */
+export interface AskLeg {
+  readonly platform: Platform;
+  readonly side: OutcomeSide;
+  /** Kalshi ticker or Polymarket token id. */
+  readonly market: string;
+  /** The ladder the asks come from. */
+  readonly ladder: Ladder;
+  /** Kalshi derives asks from the opposite side's bids: ask price = $1 - bid price. */
+  readonly invert: boolean;
+}
+
+/** Ask price of level i (0 = best). */
+export function askPx(leg: AskLeg, i: number): Px {
+  const p = leg.ladder.pxAt(i);
+  return leg.invert ? PX_ONE - p : p;
+}
+
+/** Ask size of level i (0 = best). */
+export function askQty(leg: AskLeg, i: number): Qty {
+  return leg.ladder.qtyAt(i);
+}
+
+export class PairState {
+  /** Marked when one of its books changed during the current frame. */
+  dirty = false;
+  /** Buy Kalshi YES: consumes NO bids. */
+  readonly kalshiYes: AskLeg;
+  /** Buy Kalshi NO: consumes YES bids. */
+  readonly kalshiNo: AskLeg;
+  /** Buy the Polymarket token that pays when Kalshi YES pays. */
+  readonly polyYes: AskLeg;
+  /** Buy the Polymarket token that pays when Kalshi NO pays. */
+  readonly polyNo: AskLeg;
+  /** Detection's memory for this pair (repeat suppression). */
+  lastEmitKey = '';
+  lastEmitAtMs = 0;
+  /** Detection runs (tests, metrics). */
+  evaluations = 0;
+
+  constructor(
+    readonly pair: Pair,
+    readonly kalshi: KalshiBook,
+    readonly polyYesBook: PolyTokenBook,
+    readonly polyNoBook: PolyTokenBook,
+  ) {
+    this.kalshiYes = { platform: 'kalshi', side: 'yes', market: pair.kalshiTicker, ladder: kalshi.no, invert: true };
+    this.kalshiNo = { platform: 'kalshi', side: 'no', market: pair.kalshiTicker, ladder: kalshi.yes, invert: true };
+    this.polyYes = { platform: 'polymarket', side: 'yes', market: pair.polyYesToken, ladder: polyYesBook.asks, invert: false };
+    this.polyNo = { platform: 'polymarket', side: 'no', market: pair.polyNoToken, ladder: polyNoBook.asks, invert: false };
+  }
+
+  /**
+   * True when all three books are in sync and confirmed within `maxAgeMs` of `nowMs`.
+   * (Detection checks per arb type; this is the pair-level view for tests and the dashboard.)
+   */
+  tradeable(nowMs: number, maxAgeMs: number): boolean {
+    return (
+      this.kalshi.tradeable &&
+      this.polyYesBook.tradeable &&
+      this.polyNoBook.tradeable &&
+      nowMs - this.kalshi.confirmedAtMs() <= maxAgeMs &&
+      nowMs - this.polyYesBook.confirmedAtMs() <= maxAgeMs &&
+      nowMs - this.polyNoBook.confirmedAtMs() <= maxAgeMs
+    );
+  }
+}

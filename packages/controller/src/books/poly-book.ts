@@ -1,0 +1,82 @@
+// A Polymarket outcome token's book at full depth (bids and asks, as the venue publishes them).
+// `book` replaces it, `price_change` sets absolute level sizes. Each change is checked against
+// the venue's own top of book (best_bid / best_ask of the price_change item): a disagreement
+// means we missed something, so the book is not tradeable until a fresh `book` arrives.
+
+import { PX_ONE, type Px, type Qty } from '@parity/trading';
+import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
+import type { PolyBookSide } from '@parity/trading/polymarket/market-data.ts';
+import { Ladder } from './ladder.ts';
+import type { PairState } from './pair-state.ts';
+
+export class PolyTokenBook {
+  readonly bids = new Ladder('bids');
+  readonly asks = new Ladder('asks');
+  /** Tick size in Px (0 = unknown). */
+  tickSize: Px = 0;
+  tradeable = false;
+  reason = 'awaiting book';
+  appliedAtMs = 0;
+  live: FeedLiveness | null = null;
+  /** Pairs that use this token, as their YES or NO token. */
+  readonly pairs: PairState[] = [];
+  updates = 0;
+
+  constructor(readonly assetId: string) {}
+
+  confirmedAtMs(): number {
+    const alive = this.live ? this.live.aliveAtMs : 0;
+    return alive > this.appliedAtMs ? alive : this.appliedAtMs;
+  }
+
+  applyBook(bids: readonly number[], asks: readonly number[], atMs: number, live: FeedLiveness): boolean {
+    this.bids.replaceFlat(bids);
+    this.asks.replaceFlat(asks);
+    this.appliedAtMs = atMs;
+    this.live = live;
+    this.updates++;
+    return this.checkConsistent();
+  }
+
+  /**
+   * Absolute level change; then compare with the venue's top of book when given (-1 = not given).
+   * Returns false when the book is crossed or disagrees with the venue.
+   */
+  applyLevel(side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, atMs: number): boolean {
+    (side === 'bid' ? this.bids : this.asks).set(price, size);
+    this.appliedAtMs = atMs;
+    this.updates++;
+    if (!this.checkConsistent()) return false;
+    if (bestBid >= 0) {
+      const ours = this.bids.n > 0 ? this.bids.bestPx() : 0;
+      if (ours !== bestBid && !(this.bids.n === 0 && bestBid === PX_ONE)) return this.drift('bid', ours, bestBid);
+    }
+    if (bestAsk >= 0) {
+      const ours = this.asks.n > 0 ? this.asks.bestPx() : PX_ONE;
+      if (ours !== bestAsk && !(this.asks.n === 0 && bestAsk === 0)) return this.drift('ask', ours, bestAsk);
+    }
+    return true;
+  }
+
+  invalidate(reason: string): void {
+    this.tradeable = false;
+    this.reason = reason;
+  }
+
+  private drift(side: string, ours: Px, venue: Px): boolean {
+    this.tradeable = false;
+    this.reason = `book drift: our best ${side} ${ours} Px, venue says ${venue} Px`;
+    return false;
+  }
+
+  private checkConsistent(): boolean {
+    if (this.bids.n > 0 && this.asks.n > 0 && this.bids.bestPx() >= this.asks.bestPx()) {
+      this.tradeable = false;
+      this.reason = 'crossed book (best bid >= best ask)';
+      return false;
+    }
+    this.tradeable = true;
+    this.reason = '';
+    return true;
+  }
+}

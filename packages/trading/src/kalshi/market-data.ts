@@ -1,0 +1,742 @@
+// Kalshi order-book feed (spec kalshi.md §5): authenticated WebSocket, `orderbook_delta` channel,
+// snapshot then signed deltas in fixed-point strings, per-subscription `seq` checked on every
+// message. Any gap, duplicate, malformed book message or reconnect marks the affected books not
+// tradeable and resyncs them (update_subscription get_snapshot, falling back to a reconnect).
+//
+// Split in two:
+//   KalshiBookSession  the protocol state machine of ONE connection (subscriptions, seq, resync);
+//                      socket-free, so tests and the benchmark can drive it with frames directly.
+//   KalshiMarketData   owns the socket: auth headers per connect, keep-alive pings, a silence
+//                      watchdog, reconnect with jittered backoff, live add/remove of tickers.
+//
+// The hot path (a delta) is JSON.parse + hand-written field checks + one sink call with
+// primitives: no schema library, no per-message allocation beyond what JSON.parse makes.
+
+import WebSocket from 'ws';
+import type { Logger } from '../log.ts';
+import { logger as rootLogger } from '../log.ts';
+import { parsePx, parseScaled, PX_ONE, type Px, type Qty } from '../units.ts';
+import type { OutcomeSide } from '../execution/types.ts';
+import {
+  backoffDelayMs,
+  chunks,
+  frameSample,
+  type BackoffOptions,
+  type BadFrameSink,
+  type FeedLiveness,
+} from '../market-data-common.ts';
+
+/** Where the feed delivers book changes. Implemented by the controller's book store. */
+export interface KalshiBookSink extends BadFrameSink {
+  /**
+   * Replace a market's book. Levels are bids as flat [px, qty, px, qty, ...] (any order, sizes > 0).
+   * Return false when the book is inconsistent (e.g. crossed): the feed then resyncs that market.
+   */
+  kalshiSnapshot(ticker: string, yesBids: number[], noBids: number[], atMs: number, live: FeedLiveness): boolean;
+  /** Add a signed size change to one bid level. Return false when the book became inconsistent. */
+  kalshiDelta(ticker: string, side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean;
+  /** These books can no longer be trusted; a snapshot will follow once resynced. */
+  kalshiInvalidate(tickers: readonly string[], reason: string): void;
+  /** Called after every data message, once its changes are applied (detection runs here). */
+  frameEnd(): void;
+}
+
+export interface KalshiSessionOptions {
+  /** Resync requests not answered within this many ms make the session fatal (-> reconnect). Default 5,000. */
+  resyncTimeoutMs?: number;
+  /** Tickers per subscribe / update_subscription command. Default 500. */
+  commandChunk?: number;
+  log?: Logger;
+}
+
+interface TickerState {
+  /** A snapshot was applied since subscribe or the last invalidation; deltas apply only then. */
+  synced: boolean;
+  /** A get_snapshot is outstanding (ms since epoch when sent), 0 when none. */
+  resyncSentAtMs: number;
+  /** Consecutive resyncs that produced an unusable snapshot (backs off the next request). */
+  failures: number;
+  /** Earliest time the next resync request may be sent (backoff after failures). */
+  nextResyncAtMs: number;
+}
+
+interface PendingCommand {
+  cmd: string;
+  tickers: string[];
+}
+
+export interface KalshiSessionStats {
+  messages: number;
+  snapshots: number;
+  deltas: number;
+  gaps: number;
+  duplicates: number;
+  resyncRequests: number;
+  badFrames: number;
+}
+
+const CHANNEL = 'orderbook_delta';
+/** Error codes after which a subscription's state is lost (spec §5.3): reconnect. */
+const TERMINAL_ERROR_CODES = new Set([10, 17, 25]);
+
+/**
+ * The protocol state of one Kalshi market-data connection. `send` writes a JSON command to the
+ * socket; `onFatal` asks the owner to drop the connection and reconnect.
+ */
+export class KalshiBookSession {
+  readonly live: FeedLiveness = { aliveAtMs: 0 };
+  readonly stats: KalshiSessionStats = {
+    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0,
+  };
+  private readonly tickers = new Map<string, TickerState>();
+  private readonly pending = new Map<number, PendingCommand>();
+  private nextId = 1;
+  private sid = 0;
+  private lastSeq = 0;
+  private subscribing = false;
+  private fatal: string | null = null;
+  private readonly resyncTimeoutMs: number;
+  private readonly chunk: number;
+  private readonly log: Logger;
+  /** Level buffers reused across snapshots. */
+  private yesBuf: number[] = [];
+  private noBuf: number[] = [];
+
+  constructor(
+    private readonly sink: KalshiBookSink,
+    private readonly send: (msg: object) => void,
+    private readonly onFatal: (reason: string) => void,
+    opts: KalshiSessionOptions = {},
+  ) {
+    this.resyncTimeoutMs = opts.resyncTimeoutMs ?? 5_000;
+    this.chunk = opts.commandChunk ?? 500;
+    this.log = opts.log ?? rootLogger.child({ mod: 'kalshi-md' });
+  }
+
+  /** Subscription id of the order-book channel (0 until subscribed). */
+  get subscriptionId(): number {
+    return this.sid;
+  }
+
+  /** Tickers whose books are currently in sync. */
+  syncedCount(): number {
+    let n = 0;
+    for (const st of this.tickers.values()) if (st.synced) n++;
+    return n;
+  }
+
+  isSynced(ticker: string): boolean {
+    return this.tickers.get(ticker)?.synced === true;
+  }
+
+  /** Start following these tickers (subscribes, or adds to the live subscription). */
+  add(tickers: readonly string[]): void {
+    const fresh: string[] = [];
+    for (const t of tickers) {
+      if (this.tickers.has(t)) continue;
+      this.tickers.set(t, { synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0 });
+      fresh.push(t);
+    }
+    if (fresh.length === 0) return;
+    if (this.sid > 0) {
+      for (const c of chunks(fresh, this.chunk)) this.command('update_subscription', { sid: this.sid, action: 'add_markets', market_tickers: c }, c);
+    } else if (!this.subscribing) {
+      this.subscribe();
+    }
+    // While a subscribe is in flight, the remaining tickers are added when its sid arrives.
+  }
+
+  /** Stop following these tickers. */
+  remove(tickers: readonly string[]): void {
+    const gone: string[] = [];
+    for (const t of tickers) if (this.tickers.delete(t)) gone.push(t);
+    if (gone.length > 0 && this.sid > 0) {
+      for (const c of chunks(gone, this.chunk)) this.command('update_subscription', { sid: this.sid, action: 'delete_markets', market_tickers: c }, c);
+    }
+  }
+
+  /** Periodic housekeeping: resync deadlines and backed-off resync requests. */
+  tick(nowMs: number): void {
+    if (this.fatal) return;
+    let due: string[] | null = null;
+    for (const [t, st] of this.tickers) {
+      if (st.synced) continue;
+      if (st.resyncSentAtMs > 0) {
+        if (nowMs - st.resyncSentAtMs > this.resyncTimeoutMs) {
+          this.die(`no snapshot for ${t} within ${this.resyncTimeoutMs} ms of a resync request`);
+          return;
+        }
+      } else if (this.sid > 0 && st.nextResyncAtMs > 0 && nowMs >= st.nextResyncAtMs) {
+        (due ??= []).push(t);
+      }
+    }
+    if (due) this.requestSnapshots(due, nowMs);
+  }
+
+  /** Process one text frame. Never throws. */
+  handleText(text: string, nowMs: number): void {
+    this.live.aliveAtMs = nowMs;
+    if (this.fatal) return;
+    let m: unknown;
+    try {
+      m = JSON.parse(text);
+    } catch {
+      this.bad('not JSON', undefined, text);
+      return;
+    }
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+      this.bad('not a JSON object', undefined, text);
+      return;
+    }
+    this.stats.messages++;
+    const f = m as Record<string, unknown>;
+    const type = f.type;
+    switch (type) {
+      case 'orderbook_delta':
+        if (this.checkSeq(f, text, nowMs)) this.onDelta(f.msg, text, nowMs);
+        this.sink.frameEnd();
+        return;
+      case 'orderbook_snapshot':
+        if (this.checkSeq(f, text, nowMs)) this.onSnapshot(f.msg, text, nowMs);
+        this.sink.frameEnd();
+        return;
+      case 'subscribed':
+        this.onSubscribed(f, text);
+        return;
+      case 'ok':
+      case 'unsubscribed':
+        // update_subscription / unsubscribe replies carry seq on the sid (spec §5.3).
+        if (f.sid !== undefined && f.sid === this.sid && f.seq !== undefined) this.checkSeq(f, text, nowMs);
+        if (typeof f.id === 'number') this.pending.delete(f.id);
+        return;
+      case 'error':
+        this.onError(f);
+        return;
+      case 'ticker':
+      case 'trade':
+      case 'fill':
+      case 'user_order':
+        return; // other channels: not ours to interpret here
+      default:
+        this.bad(typeof type === 'string' ? `unknown message type ${JSON.stringify(type)}` : 'message without a type', undefined, text);
+    }
+  }
+
+  /** Invalidate every ticker (connection lost). The session is dead afterwards. */
+  close(reason: string): void {
+    if (!this.fatal) this.fatal = reason;
+    this.invalidateAll(reason);
+  }
+
+  // --- protocol ----------------------------------------------------------------------------------
+
+  private subscribe(): void {
+    const all = [...this.tickers.keys()];
+    if (all.length === 0) return;
+    const first = all.slice(0, this.chunk);
+    this.subscribing = true;
+    // use_yes_price is sent explicitly: Kalshi plans to flip its default (spec §5.4).
+    this.command('subscribe', { channels: [CHANNEL], market_tickers: first, use_yes_price: false }, first);
+  }
+
+  private command(cmd: string, params: object, tickers: string[]): void {
+    const id = this.nextId++;
+    this.pending.set(id, { cmd, tickers });
+    this.send({ id, cmd, params });
+  }
+
+  private onSubscribed(f: Record<string, unknown>, text: string): void {
+    const msg = f.msg as Record<string, unknown> | undefined;
+    if (!msg || msg.channel !== CHANNEL) return;
+    const sid = msg.sid;
+    if (typeof sid !== 'number' || !Number.isInteger(sid) || sid < 1) {
+      this.bad('subscribed reply without a valid sid', undefined, text);
+      this.die('subscribe reply without a usable sid');
+      return;
+    }
+    const cmd = typeof f.id === 'number' ? this.pending.get(f.id) : undefined;
+    if (typeof f.id === 'number') this.pending.delete(f.id);
+    this.sid = sid;
+    this.lastSeq = 0;
+    this.subscribing = false;
+    // Tickers added while the subscribe was in flight (or beyond the first chunk).
+    const inFirst = new Set(cmd?.tickers ?? []);
+    const rest = [...this.tickers.keys()].filter((t) => !inFirst.has(t));
+    for (const c of chunks(rest, this.chunk)) this.command('update_subscription', { sid, action: 'add_markets', market_tickers: c }, c);
+  }
+
+  private onError(f: Record<string, unknown>): void {
+    const msg = (f.msg ?? {}) as Record<string, unknown>;
+    const code = typeof msg.code === 'number' ? msg.code : -1;
+    const ticker = typeof msg.market_ticker === 'string' ? msg.market_ticker : undefined;
+    const cmd = typeof f.id === 'number' ? this.pending.get(f.id) : undefined;
+    if (typeof f.id === 'number') this.pending.delete(f.id);
+    this.log.warn({ code, ticker, cmd: cmd?.cmd, msg: msg.msg }, 'Kalshi WS error reply');
+    if (code === 6) return; // already subscribed
+    if (TERMINAL_ERROR_CODES.has(code)) {
+      this.die(`Kalshi error ${code} (${String(msg.msg ?? '')}): subscription state lost`);
+      return;
+    }
+    if (code === 16 && ticker) {
+      // Market not found: nothing will ever arrive for it; keep it invalid and stop asking.
+      const st = this.tickers.get(ticker);
+      if (st) {
+        st.synced = false;
+        st.resyncSentAtMs = 0;
+        st.nextResyncAtMs = 0;
+      }
+      this.sink.kalshiInvalidate([ticker], 'Kalshi: market not found');
+      return;
+    }
+    if (cmd?.cmd === 'subscribe') {
+      this.subscribing = false;
+      this.die(`subscribe refused: Kalshi error ${code} ${String(msg.msg ?? '')}`);
+      return;
+    }
+    // A refused get_snapshot/add_markets: those books stay invalid; the resync deadline reconnects.
+  }
+
+  /** True when the message continues the sequence of our subscription. */
+  private checkSeq(f: Record<string, unknown>, text: string, nowMs: number): boolean {
+    const sid = f.sid;
+    const seq = f.seq;
+    if (sid !== this.sid || this.sid === 0) {
+      this.bad(`message for unknown subscription ${JSON.stringify(sid)}`, undefined, text);
+      return false;
+    }
+    if (typeof seq !== 'number' || !Number.isInteger(seq)) {
+      // Without a seq we cannot know what was lost: treat as a gap.
+      this.bad('book message without an integer seq', undefined, text);
+      this.stats.gaps++;
+      this.resyncAll('book message without seq', nowMs);
+      return false;
+    }
+    const expected = this.lastSeq + 1;
+    if (seq === expected) {
+      this.lastSeq = seq;
+      return true;
+    }
+    if (seq < expected) {
+      this.stats.duplicates++;
+      this.resyncAll(`duplicate seq ${seq} (last ${this.lastSeq})`, nowMs);
+      return false;
+    }
+    this.stats.gaps++;
+    const from = this.lastSeq;
+    this.lastSeq = seq;
+    this.resyncAll(`seq gap: ${from} -> ${seq}`, nowMs);
+    // The message itself is current: a snapshot re-syncs its market; a delta is dropped because
+    // its market is no longer in sync.
+    return true;
+  }
+
+  private onSnapshot(raw: unknown, text: string, nowMs: number): void {
+    if (typeof raw !== 'object' || raw === null) {
+      this.bad('snapshot without msg', undefined, text);
+      this.resyncAll('unreadable snapshot', nowMs);
+      return;
+    }
+    const msg = raw as Record<string, unknown>;
+    const ticker = msg.market_ticker;
+    if (typeof ticker !== 'string' || ticker === '') {
+      this.bad('snapshot without market_ticker', undefined, text);
+      this.resyncAll('snapshot without market_ticker', nowMs);
+      return;
+    }
+    const st = this.tickers.get(ticker);
+    if (!st) return; // unsubscribed meanwhile
+    this.stats.snapshots++;
+    const yes = this.yesBuf;
+    const no = this.noBuf;
+    yes.length = 0;
+    no.length = 0;
+    const err =
+      readSide(msg, 'yes_dollars_fp', 'yes_dollars', 'yes', yes) ?? readSide(msg, 'no_dollars_fp', 'no_dollars', 'no', no);
+    st.resyncSentAtMs = 0;
+    if (err !== null) {
+      this.bad(`snapshot: ${err}`, ticker, text);
+      this.unsync(ticker, st, `bad snapshot: ${err}`, nowMs);
+      return;
+    }
+    if (this.sink.kalshiSnapshot(ticker, yes, no, nowMs, this.live)) {
+      st.synced = true;
+      st.failures = 0;
+      st.nextResyncAtMs = 0;
+    } else {
+      this.unsync(ticker, st, 'inconsistent snapshot', nowMs);
+    }
+  }
+
+  private onDelta(raw: unknown, text: string, nowMs: number): void {
+    if (typeof raw !== 'object' || raw === null) {
+      this.bad('delta without msg', undefined, text);
+      this.resyncAll('unreadable delta', nowMs);
+      return;
+    }
+    const msg = raw as Record<string, unknown>;
+    const ticker = msg.market_ticker;
+    if (typeof ticker !== 'string' || ticker === '') {
+      // We lost a change of SOME market of the subscription.
+      this.bad('delta without market_ticker', undefined, text);
+      this.resyncAll('delta without market_ticker', nowMs);
+      return;
+    }
+    const st = this.tickers.get(ticker);
+    if (!st || !st.synced) return; // not ours, or waiting for its snapshot: never apply to an unsynced book
+    this.stats.deltas++;
+    const side = msg.side;
+    if (side !== 'yes' && side !== 'no') {
+      this.bad(`delta with side ${JSON.stringify(side)}`, ticker, text);
+      this.unsync(ticker, st, 'unreadable delta', nowMs);
+      return;
+    }
+    let price: Px;
+    let delta: Qty;
+    try {
+      const pd = msg.price_dollars;
+      if (typeof pd === 'string') price = parsePx(pd);
+      else if (typeof msg.price === 'number' && Number.isInteger(msg.price)) price = msg.price * 100;
+      else throw new Error('missing price_dollars');
+      const df = msg.delta_fp;
+      if (typeof df === 'string') delta = parseScaled(df, 2, 'delta_fp');
+      else if (typeof msg.delta === 'number' && Number.isInteger(msg.delta)) delta = msg.delta * 100;
+      else throw new Error('missing delta_fp');
+    } catch (e) {
+      this.bad(`delta: ${(e as Error).message}`, ticker, text);
+      this.unsync(ticker, st, 'unreadable delta', nowMs);
+      return;
+    }
+    if (price <= 0 || price >= PX_ONE) {
+      this.bad(`delta price ${price} Px outside (0, 1)`, ticker, text);
+      this.unsync(ticker, st, 'delta price out of range', nowMs);
+      return;
+    }
+    if (!this.sink.kalshiDelta(ticker, side, price, delta, nowMs)) this.unsync(ticker, st, 'inconsistent book after delta', nowMs);
+  }
+
+  // --- resync -----------------------------------------------------------------------------------
+
+  /** One market lost sync: invalidate it and ask for its snapshot (backed off on repeats). */
+  private unsync(ticker: string, st: TickerState, reason: string, nowMs: number): void {
+    st.synced = false;
+    st.failures++;
+    this.sink.kalshiInvalidate([ticker], reason);
+    // First failure: ask now. Repeats (e.g. the venue keeps sending a crossed book): back off.
+    const delay = st.failures <= 1 ? 0 : Math.min(60_000, 500 * 2 ** Math.min(st.failures - 2, 7));
+    if (delay === 0) this.requestSnapshots([ticker], nowMs);
+    else st.nextResyncAtMs = nowMs + delay;
+  }
+
+  private resyncAll(reason: string, nowMs: number): void {
+    const all: string[] = [];
+    for (const [t, st] of this.tickers) {
+      st.synced = false;
+      all.push(t);
+    }
+    if (all.length === 0) return;
+    this.log.warn({ reason, markets: all.length }, 'Kalshi books out of sync; requesting snapshots');
+    this.sink.kalshiInvalidate(all, reason);
+    this.requestSnapshots(all, nowMs);
+  }
+
+  private requestSnapshots(tickers: string[], nowMs: number): void {
+    if (this.sid === 0) return; // the subscribe itself brings snapshots
+    for (const t of tickers) {
+      const st = this.tickers.get(t);
+      if (st) {
+        st.resyncSentAtMs = nowMs;
+        st.nextResyncAtMs = 0;
+      }
+    }
+    this.stats.resyncRequests++;
+    for (const c of chunks(tickers, this.chunk)) this.command('update_subscription', { sid: this.sid, action: 'get_snapshot', market_tickers: c }, c);
+  }
+
+  private invalidateAll(reason: string): void {
+    const all: string[] = [];
+    for (const [t, st] of this.tickers) {
+      st.synced = false;
+      all.push(t);
+    }
+    if (all.length > 0) this.sink.kalshiInvalidate(all, reason);
+  }
+
+  private die(reason: string): void {
+    if (this.fatal) return;
+    this.fatal = reason;
+    this.invalidateAll(reason);
+    this.onFatal(reason);
+  }
+
+  private bad(reason: string, market: string | undefined, text: string): void {
+    this.stats.badFrames++;
+    this.sink.badFrame('kalshi', reason, market, frameSample(text));
+  }
+}
+
+/**
+ * Read one side of a snapshot into `out` as flat [px, qty] pairs. Current shape: `<side>_dollars_fp`
+ * [["0.0700","1200.00"], …]; tolerated legacy shapes: `<side>_dollars` [["0.080", 300], …] and
+ * `<side>` [[8, 300], …] (integer cents). An absent side is empty. Returns an error or null.
+ */
+function readSide(msg: Record<string, unknown>, fpKey: string, dollarsKey: string, centsKey: string, out: number[]): string | null {
+  let arr = msg[fpKey];
+  let cents = false;
+  if (arr === undefined || arr === null) arr = msg[dollarsKey];
+  if (arr === undefined || arr === null) {
+    arr = msg[centsKey];
+    cents = true;
+  }
+  if (arr === undefined || arr === null) return null;
+  if (!Array.isArray(arr)) return `${fpKey} is not an array`;
+  for (let i = 0; i < arr.length; i++) {
+    const lvl = arr[i] as unknown;
+    if (!Array.isArray(lvl) || lvl.length < 2) return `${fpKey}[${i}] is not a [price, count] pair`;
+    const p = lvl[0] as unknown;
+    const q = lvl[1] as unknown;
+    let px: number;
+    let qty: number;
+    try {
+      if (typeof p === 'string') px = parsePx(p);
+      else if (cents && typeof p === 'number' && Number.isInteger(p)) px = p * 100;
+      else return `${fpKey}[${i}] price ${JSON.stringify(p)} is not a decimal string`;
+      if (typeof q === 'string') qty = parseScaled(q, 2, 'count_fp', 'floor');
+      else if (typeof q === 'number' && Number.isInteger(q)) qty = q * 100;
+      else return `${fpKey}[${i}] count ${JSON.stringify(q)} is not a number`;
+    } catch (e) {
+      return `${fpKey}[${i}]: ${(e as Error).message}`;
+    }
+    if (px <= 0 || px >= PX_ONE) return `${fpKey}[${i}] price ${px} Px outside (0, 1)`;
+    if (qty < 0) return `${fpKey}[${i}] negative count`;
+    if (qty === 0) continue; // spec K11: zero-size levels are absent
+    out.push(px, qty);
+  }
+  return null;
+}
+
+// --- the socket client ----------------------------------------------------------------------------
+
+export interface KalshiMarketDataOptions extends KalshiSessionOptions {
+  /** wss://…/trade-api/ws/v2 */
+  url: string;
+  /** Fresh KALSHI-ACCESS-* headers for the upgrade request (signed per connect). */
+  authHeaders: () => Record<string, string> | Promise<Record<string, string>>;
+  sink: KalshiBookSink;
+  /** Our own keep-alive ping period, ms (Kalshi also pings every 10 s). Default 5,000. */
+  pingIntervalMs?: number;
+  /** No frame at all (data, ping, pong) for this long = dead connection -> reconnect. Default 15,000. */
+  staleMs?: number;
+  backoff?: BackoffOptions;
+}
+
+export type FeedState = 'idle' | 'connecting' | 'open' | 'stopped';
+
+/** The Kalshi order-book feed: one authenticated connection, reconnected for ever until stop(). */
+export class KalshiMarketData {
+  private ws: WebSocket | null = null;
+  private session: KalshiBookSession | null = null;
+  private readonly wanted = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private state: FeedState = 'idle';
+  private lastPingAtMs = 0;
+  private openedAtMs = 0;
+  private readonly log: Logger;
+  /** Connections opened so far (tests and metrics). */
+  connects = 0;
+  /** Totals over all sessions. */
+  readonly totals: KalshiSessionStats = {
+    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0,
+  };
+
+  constructor(private readonly opts: KalshiMarketDataOptions) {
+    this.log = opts.log ?? rootLogger.child({ mod: 'kalshi-md' });
+  }
+
+  get status(): FeedState {
+    return this.state;
+  }
+
+  /** The live connection's liveness (null while disconnected). */
+  get liveness(): FeedLiveness | null {
+    return this.session?.live ?? null;
+  }
+
+  /** Current session (tests). */
+  get currentSession(): KalshiBookSession | null {
+    return this.session;
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'connecting';
+    this.timer = setInterval(() => this.housekeeping(), Math.max(50, Math.min(1_000, Math.floor((this.opts.staleMs ?? 15_000) / 4))));
+    this.timer.unref?.();
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    if (this.timer) clearInterval(this.timer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.timer = null;
+    this.reconnectTimer = null;
+    this.session?.close('feed stopped');
+    this.session = null;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.terminate();
+      });
+    }
+  }
+
+  add(tickers: readonly string[]): void {
+    const fresh = tickers.filter((t) => !this.wanted.has(t));
+    for (const t of fresh) this.wanted.add(t);
+    if (fresh.length > 0) this.session?.add(fresh);
+  }
+
+  remove(tickers: readonly string[]): void {
+    const gone = tickers.filter((t) => this.wanted.delete(t));
+    if (gone.length > 0) this.session?.remove(gone);
+  }
+
+  /** Force a reconnect (tests, operator). */
+  reconnect(reason: string): void {
+    this.drop(reason);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    let headers: Record<string, string>;
+    try {
+      headers = await this.opts.authHeaders();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'cannot sign the Kalshi WebSocket upgrade; check KALSHI_API_KEY_ID and the private key');
+      this.scheduleReconnect();
+      return;
+    }
+    if ((this.state as FeedState) === 'stopped') return; // stop() may run during the await
+    const ws = new WebSocket(this.opts.url, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    this.connects++;
+    let session: KalshiBookSession | null = null;
+    ws.on('open', () => {
+      if (this.ws !== ws) return;
+      this.state = 'open';
+      this.openedAtMs = Date.now();
+      session = new KalshiBookSession(
+        this.opts.sink,
+        (msg) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+        },
+        (reason) => this.drop(reason),
+        { resyncTimeoutMs: this.opts.resyncTimeoutMs, commandChunk: this.opts.commandChunk, log: this.log },
+      );
+      session.live.aliveAtMs = Date.now();
+      this.session = session;
+      this.log.info({ url: this.opts.url, markets: this.wanted.size }, 'Kalshi market data connected');
+      session.add([...this.wanted]);
+    });
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (!session || this.ws !== ws) return;
+      const text = isBinary ? '' : typeof data === 'string' ? data : data.toString();
+      if (isBinary) {
+        session.live.aliveAtMs = Date.now();
+        this.opts.sink.badFrame('kalshi', 'binary frame', undefined, '');
+        return;
+      }
+      session.handleText(text, Date.now());
+    });
+    ws.on('ping', () => {
+      if (session) session.live.aliveAtMs = Date.now();
+    });
+    ws.on('pong', () => {
+      if (session) session.live.aliveAtMs = Date.now();
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      this.log.error({ status: res.statusCode }, `Kalshi WebSocket upgrade refused with HTTP ${res.statusCode}; check the API key and clock`);
+      ws.terminate();
+    });
+    ws.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'Kalshi market data socket error');
+    });
+    ws.on('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (session) {
+        this.accumulate(session);
+        session.close('connection closed');
+      }
+      if (this.session === session) this.session = null;
+      if (this.state !== 'stopped') this.scheduleReconnect();
+    });
+  }
+
+  private drop(reason: string): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.log.warn({ reason }, 'dropping the Kalshi market data connection');
+    this.session?.close(reason);
+    ws.terminate(); // 'close' follows and schedules the reconnect
+  }
+
+  private scheduleReconnect(): void {
+    if (this.state === 'stopped' || this.reconnectTimer) return;
+    this.state = 'connecting';
+    const delay = backoffDelayMs(this.attempt++, this.opts.backoff);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, delay);
+  }
+
+  private housekeeping(): void {
+    const s = this.session;
+    const ws = this.ws;
+    if (!s || !ws || ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    const staleMs = this.opts.staleMs ?? 15_000;
+    if (now - s.live.aliveAtMs > staleMs) {
+      this.drop(`no frame for ${now - s.live.aliveAtMs} ms (limit ${staleMs} ms)`);
+      return;
+    }
+    // A connection that stayed up a while resets the backoff.
+    if (this.attempt > 0 && now - this.openedAtMs > 5_000) this.attempt = 0;
+    const pingEvery = this.opts.pingIntervalMs ?? 5_000;
+    if (now - this.lastPingAtMs >= pingEvery) {
+      this.lastPingAtMs = now;
+      try {
+        ws.ping();
+      } catch {
+        /* closing */
+      }
+    }
+    s.tick(now);
+  }
+
+  /** Counters over all connections so far, the live one included. */
+  stats(): KalshiSessionStats {
+    const out = { ...this.totals };
+    const x = this.session?.stats;
+    if (x) for (const k of Object.keys(out) as Array<keyof KalshiSessionStats>) out[k] += x[k];
+    return out;
+  }
+
+  private accumulate(s: KalshiBookSession): void {
+    const t = this.totals;
+    const x = s.stats;
+    t.messages += x.messages;
+    t.snapshots += x.snapshots;
+    t.deltas += x.deltas;
+    t.gaps += x.gaps;
+    t.duplicates += x.duplicates;
+    t.resyncRequests += x.resyncRequests;
+    t.badFrames += x.badFrames;
+  }
+}

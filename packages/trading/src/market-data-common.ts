@@ -1,0 +1,46 @@
+// Pieces shared by the Kalshi and Polymarket market-data (WebSocket order book) clients.
+
+import type { Platform } from './execution/types.ts';
+
+/**
+ * Proof of life of one market-data connection. Books keep a reference to the liveness of the
+ * connection that feeds them: a book is confirmed as of max(its last update, aliveAtMs), so a
+ * quiet market on a live, gap-free connection stays fresh without touching every book per ping.
+ */
+export interface FeedLiveness {
+  /** Last frame of any kind (data, ping, pong) on the connection, ms since epoch. */
+  aliveAtMs: number;
+}
+
+/** Where a client reports frames it could not use. Never throws. */
+export interface BadFrameSink {
+  badFrame(venue: Platform, reason: string, market: string | undefined, sample: string): void;
+}
+
+/** Reconnect backoff: exponential with full jitter, so many clients never reconnect in lockstep. */
+export interface BackoffOptions {
+  /** First delay ceiling, ms. Default 250. */
+  baseMs?: number;
+  /** Largest delay ceiling, ms. Default 10,000. */
+  maxMs?: number;
+}
+
+/** Delay before reconnect attempt `attempt` (0-based): uniform in [ceiling/2, ceiling]. */
+export function backoffDelayMs(attempt: number, opts: BackoffOptions = {}, random: () => number = Math.random): number {
+  const base = opts.baseMs ?? 250;
+  const max = opts.maxMs ?? 10_000;
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** A short excerpt of a raw frame for logs (frames can be megabytes). */
+export function frameSample(raw: string, max = 200): string {
+  return raw.length <= max ? raw : `${raw.slice(0, max)}…(${raw.length} chars)`;
+}
+
+/** Split a list into chunks of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
