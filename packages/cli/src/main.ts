@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerTrade } from './commands/trade.ts';
+import { registerTrader } from './commands/trader.ts';
 import { reportFatal } from './fatal.ts';
 
 // A .env file in the working directory supplies defaults; the real environment wins.
@@ -19,6 +20,7 @@ const program = new Command()
   .exitOverride();
 
 registerTrade(program);
+registerTrader(program);
 
 try {
   await program.parseAsync(process.argv);
