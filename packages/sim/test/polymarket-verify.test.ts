@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Address } from 'viem';
 import { verifyL2, l2Signature, type ApiCreds } from '../src/polymarket/l2-auth.ts';
 import { verifyL1 } from '../src/polymarket/l1-auth.ts';
-import { ApiKeyStore } from '../src/polymarket/api-keys.ts';
+import { PolyApiKeys, deriveApiCreds } from '../src/polymarket/api-keys.ts';
+import { SimContext } from '../src/context.ts';
 import { parsePostOrderBody } from '../src/polymarket/order-wire.ts';
 import {
   checkOrderSignature,
@@ -115,20 +116,31 @@ test('L1 ClobAuth: vectors verify to the wallet; forged or altered headers are 4
   }
 });
 
-test('API keys: derive is deterministic per wallet + nonce; create twice is 400; derive before create is 400', () => {
-  const a = new ApiKeyStore('venue-secret');
-  const b = new ApiKeyStore('venue-secret');
+test('API keys: derive is deterministic per wallet + nonce and seed; create twice is 400; derive before create is 400', () => {
+  const ctx = new SimContext({ seed: 7 });
+  const a = new PolyApiKeys(ctx);
   const w = v2.test_wallet.address as string;
   const c1 = a.create(w, 0n);
-  assert.deepEqual(b.derive(w, 0n), c1);
+  // Same seed, fresh context: the same key; another seed: another key.
+  assert.deepEqual(new PolyApiKeys(new SimContext({ seed: 7 })).derive(w, 0n), c1);
+  assert.notEqual(new PolyApiKeys(new SimContext({ seed: 8 })).derive(w, 0n).apiKey, c1.apiKey);
   assert.deepEqual(a.deriveExisting(w.toLowerCase(), 0n), c1);
   assert.match(c1.apiKey, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(c1.secret.length, 44);
   assert.notEqual(a.derive(w, 1n).apiKey, c1.apiKey);
-  assert.notEqual(new ApiKeyStore('other').derive(w, 0n).apiKey, c1.apiKey);
+  assert.equal(deriveApiCreds('x', w, 0n).apiKey, deriveApiCreds('x', w.toLowerCase(), 0n).apiKey);
   clobError(() => a.create(w, 0n), 400, 'Could not create api key');
   clobError(() => a.deriveExisting(w, 7n), 400, 'Could not derive api key!');
-  assert.equal(a.lookup(c1.apiKey), c1);
+  // The key authenticates its (auto-created, empty) account.
+  const hit = a.lookup(c1.apiKey);
+  assert.ok(hit);
+  assert.deepEqual(hit.creds, c1);
+  assert.equal(hit.account.cash, 0);
+  // Revoked keys stop working; creating again gives the same deterministic key back.
+  a.revoke(c1.apiKey);
+  assert.equal(a.lookup(c1.apiKey), undefined);
+  clobError(() => a.deriveExisting(w, 0n), 400, 'Could not derive api key!');
+  assert.deepEqual(a.create(w, 0n), c1);
 });
 
 interface OrderCase {
