@@ -49,9 +49,10 @@ export class KalshiBook {
     return this.checkConsistent();
   }
 
+  /** Not tradeable until the next snapshot; the first cause is kept as the reason. */
   invalidate(reason: string): void {
+    if (this.tradeable) this.reason = reason;
     this.tradeable = false;
-    this.reason = reason;
   }
 
   /** Price to buy YES now (1 - best NO bid), or -1 when no NO bids. */

@@ -4,6 +4,7 @@
 
 import { PX_ONE, type OutcomeSide, type Platform, type Px, type Qty } from '@parity/trading';
 import type { Pair } from '../model.ts';
+import type { FeeSlot, KalshiLegFee, PolyLegFee } from '../detection/fees.ts';
 import type { KalshiBook } from './kalshi-book.ts';
 import type { Ladder } from './ladder.ts';
 import type { PolyTokenBook } from './poly-book.ts';
@@ -31,6 +32,13 @@ export function askQty(leg: AskLeg, i: number): Qty {
   return leg.ladder.qtyAt(i);
 }
 
+/** Fee parameter slots of a pair's three markets (filled by detection, updated in place by fetches). */
+export interface PairFees {
+  kalshi: FeeSlot<KalshiLegFee>;
+  polyYes: FeeSlot<PolyLegFee>;
+  polyNo: FeeSlot<PolyLegFee>;
+}
+
 export class PairState {
   /** Marked when one of its books changed during the current frame. */
   dirty = false;
@@ -47,6 +55,8 @@ export class PairState {
   lastEmitAtMs = 0;
   /** Detection runs (tests, metrics). */
   evaluations = 0;
+  /** Set by detection when the pair is first seen. */
+  fees: PairFees | null = null;
 
   constructor(
     readonly pair: Pair,

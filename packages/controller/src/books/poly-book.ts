@@ -58,9 +58,10 @@ export class PolyTokenBook {
     return true;
   }
 
+  /** Not tradeable until the next snapshot; the first cause is kept as the reason. */
   invalidate(reason: string): void {
+    if (this.tradeable) this.reason = reason;
     this.tradeable = false;
-    this.reason = reason;
   }
 
   private drift(side: string, ours: Px, venue: Px): boolean {

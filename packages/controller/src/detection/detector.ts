@@ -1,0 +1,194 @@
+// Arbitrage detection (spec discovery-and-arb.md §3, with the fixes of §5 and system.md §8 W19–W21):
+// on every update of a pair, and only for that pair, evaluate the four arb types on tradeable,
+// fresh books, size each by walking depth on both legs with exact venue fees, and emit the most
+// profitable qualifying one (not the first in a fixed order) as an Opportunity.
+//
+//   poly_yes_kalshi_no   Polymarket YES ask + Kalshi NO ask (1 − best Kalshi YES bid)
+//   kalshi_yes_poly_no   Kalshi YES ask (1 − best Kalshi NO bid) + Polymarket NO ask
+//   poly_only            Polymarket YES ask + Polymarket NO ask
+//   kalshi_only          Kalshi YES ask + Kalshi NO ask — only possible on a crossed Kalshi book,
+//                        which the book refuses as inconsistent; kept for completeness.
+//
+// A book counts only when it is tradeable (in sync, consistent) and was confirmed within
+// maxBookAgeMs. Identical repeats of the last emitted opportunity for a pair are suppressed for
+// repeatMs so a busy book cannot flood the executor; any change (type, size, prices) re-emits.
+
+import type { Logger, Micros } from '@parity/trading';
+import { logger as rootLogger } from '@parity/trading';
+import type { AskLeg, PairState } from '../books/pair-state.ts';
+import type { ArbType, Opportunity, OpportunityLeg } from '../model.ts';
+import type { FeeDirectory, LegFeeModel } from './fees.ts';
+import { ArbSizer, SizedArb, type LegMinimums, type SizingLimits } from './sizing.ts';
+
+/** Where opportunities go (the HybridExecutor plugs in here). Must not throw; must return quickly. */
+export type OpportunitySink = (opp: Opportunity) => void;
+
+export interface DetectionConfig extends SizingLimits {
+  /** A book older than this (since its last confirmation) is ignored, ms. */
+  maxBookAgeMs: number;
+  /** Polymarket minimum order notional (size × limit price), micros. */
+  polyMinNotionalMicros: Micros;
+  /** Suppress an identical repeat of a pair's last opportunity for this long, ms (0 = never). */
+  repeatMs: number;
+}
+
+const KALSHI_MINIMUMS: LegMinimums = Object.freeze({ minQty: 100, minNotionalMicros: 0 });
+
+export interface DetectorStats {
+  evaluations: number;
+  emitted: number;
+  repeatsSuppressed: number;
+  sinkErrors: number;
+}
+
+export class Detector {
+  readonly stats: DetectorStats = { evaluations: 0, emitted: 0, repeatsSuppressed: 0, sinkErrors: 0 };
+  private readonly sizer: ArbSizer;
+  private readonly cand = new SizedArb();
+  private readonly best = new SizedArb();
+  private readonly polyYesMin: LegMinimums = { minQty: 0, minNotionalMicros: 0 };
+  private readonly polyNoMin: LegMinimums = { minQty: 0, minNotionalMicros: 0 };
+  private seq = 0;
+  private readonly log: Logger;
+  private bestType: ArbType | null = null;
+  private bestYes: AskLeg | null = null;
+  private bestNo: AskLeg | null = null;
+
+  constructor(
+    readonly config: DetectionConfig,
+    private readonly fees: FeeDirectory,
+    private readonly sink: OpportunitySink,
+    private readonly now: () => number = Date.now,
+    log?: Logger,
+  ) {
+    this.sizer = new ArbSizer(config);
+    this.log = log ?? rootLogger.child({ mod: 'detect' });
+  }
+
+  /** Book-store hook: run detection for the pairs a frame touched. */
+  readonly onPairsUpdated = (pairs: readonly PairState[]): void => {
+    const now = this.now();
+    for (let i = 0; i < pairs.length; i++) this.check(pairs[i]!, now);
+  };
+
+  /** Prepare a pair (starts its fee lookups). Detection also does this lazily. */
+  attach(ps: PairState): void {
+    ps.fees ??= {
+      kalshi: this.fees.kalshiSlot(ps.pair.kalshiTicker),
+      polyYes: this.fees.polySlot(ps.pair.polyYesToken),
+      polyNo: this.fees.polySlot(ps.pair.polyNoToken),
+    };
+  }
+
+  /** Evaluate one pair and emit its opportunity (unless an identical repeat). */
+  check(ps: PairState, nowMs: number): Opportunity | null {
+    const opp = this.evaluate(ps, nowMs);
+    if (!opp) return null;
+    const key = `${opp.type}|${opp.contracts}|${opp.legs[0].price}|${opp.legs[1].price}`;
+    if (this.config.repeatMs > 0 && key === ps.lastEmitKey && nowMs - ps.lastEmitAtMs < this.config.repeatMs) {
+      this.stats.repeatsSuppressed++;
+      return null;
+    }
+    ps.lastEmitKey = key;
+    ps.lastEmitAtMs = nowMs;
+    this.stats.emitted++;
+    try {
+      this.sink(opp);
+    } catch (err) {
+      this.stats.sinkErrors++;
+      this.log.error({ err: (err as Error).message, pair: ps.pair.id }, 'opportunity sink threw');
+    }
+    return opp;
+  }
+
+  /** The best qualifying opportunity of a pair right now, or null. Pure apart from counters. */
+  evaluate(ps: PairState, nowMs: number): Opportunity | null {
+    this.stats.evaluations++;
+    ps.evaluations++;
+    this.attach(ps);
+    const f = ps.fees!;
+    const maxAge = this.config.maxBookAgeMs;
+    const k = ps.kalshi;
+    const py = ps.polyYesBook;
+    const pn = ps.polyNoBook;
+    const kOk = k.tradeable && nowMs - k.confirmedAtMs() <= maxAge;
+    const pyOk = py.tradeable && nowMs - py.confirmedAtMs() <= maxAge;
+    const pnOk = pn.tradeable && nowMs - pn.confirmedAtMs() <= maxAge;
+    if (!(kOk || (pyOk && pnOk))) return null;
+
+    const kFee = f.kalshi.model;
+    const pyFee = f.polyYes.model;
+    const pnFee = f.polyNo.model;
+    this.polyYesMin.minQty = f.polyYes.minOrderSize;
+    this.polyYesMin.minNotionalMicros = this.config.polyMinNotionalMicros;
+    this.polyNoMin.minQty = f.polyNo.minOrderSize;
+    this.polyNoMin.minNotionalMicros = this.config.polyMinNotionalMicros;
+
+    this.bestType = null;
+    // Cheap screen first: most updates leave every type below the minimum edge.
+    const minEdge = this.config.minEdgeMicros;
+    const s = this.sizer;
+    if (pyOk && kOk && s.topEdge(ps.polyYes, ps.kalshiNo, pyFee, kFee) >= minEdge)
+      this.tryType('poly_yes_kalshi_no', ps.polyYes, ps.kalshiNo, pyFee, kFee, this.polyYesMin, KALSHI_MINIMUMS);
+    if (kOk && pnOk && s.topEdge(ps.kalshiYes, ps.polyNo, kFee, pnFee) >= minEdge)
+      this.tryType('kalshi_yes_poly_no', ps.kalshiYes, ps.polyNo, kFee, pnFee, KALSHI_MINIMUMS, this.polyNoMin);
+    if (pyOk && pnOk && s.topEdge(ps.polyYes, ps.polyNo, pyFee, pnFee) >= minEdge)
+      this.tryType('poly_only', ps.polyYes, ps.polyNo, pyFee, pnFee, this.polyYesMin, this.polyNoMin);
+    if (kOk && s.topEdge(ps.kalshiYes, ps.kalshiNo, kFee, kFee) >= minEdge)
+      this.tryType('kalshi_only', ps.kalshiYes, ps.kalshiNo, kFee, kFee, KALSHI_MINIMUMS, KALSHI_MINIMUMS);
+    const bestType = this.bestType as ArbType | null;
+    if (bestType === null) return null;
+
+    const b = this.best;
+    const yesLeg = this.bestYes!;
+    const noLeg = this.bestNo!;
+    const ageOf = (leg: AskLeg): number =>
+      nowMs - (leg.platform === 'kalshi' ? k.confirmedAtMs() : leg === ps.polyYes ? py.confirmedAtMs() : pn.confirmedAtMs());
+    const kalshiAge = yesLeg.platform === 'kalshi' ? ageOf(yesLeg) : noLeg.platform === 'kalshi' ? ageOf(noLeg) : nowMs - k.confirmedAtMs();
+    const polyAge =
+      yesLeg.platform === 'polymarket' && noLeg.platform === 'polymarket'
+        ? Math.max(ageOf(yesLeg), ageOf(noLeg))
+        : yesLeg.platform === 'polymarket'
+          ? ageOf(yesLeg)
+          : noLeg.platform === 'polymarket'
+            ? ageOf(noLeg)
+            : Math.max(nowMs - py.confirmedAtMs(), nowMs - pn.confirmedAtMs());
+    const fees = b.yesFee + b.noFee;
+    return {
+      id: `${ps.pair.id}#${nowMs.toString(36)}-${(++this.seq).toString(36)}`,
+      pairId: ps.pair.id,
+      type: bestType,
+      contracts: b.contracts,
+      legs: [leg(yesLeg, b.yesPx, b.contracts, b.yesCost, b.yesFee), leg(noLeg, b.noPx, b.contracts, b.noCost, b.noFee)],
+      totalCostMicros: b.yesCost + b.noCost + fees,
+      feesMicros: fees,
+      expectedProfitMicros: b.profit,
+      detectedAtMs: nowMs,
+      bookAgeMs: { kalshi: kalshiAge, polymarket: polyAge },
+    };
+  }
+
+  private tryType(type: ArbType, yes: AskLeg, no: AskLeg, yf: LegFeeModel, nf: LegFeeModel, ym: LegMinimums, nm: LegMinimums): void {
+    if (!this.sizer.size(yes, no, yf, nf, ym, nm, this.cand)) return;
+    // Best profit wins; on a tie the earlier type (spec order) stays.
+    if (this.bestType === null || this.cand.profit > this.best.profit) {
+      this.best.copyFrom(this.cand);
+      this.bestType = type;
+      this.bestYes = yes;
+      this.bestNo = no;
+    }
+  }
+}
+
+function leg(l: AskLeg, price: number, contracts: number, cost: number, fee: number): OpportunityLeg {
+  return {
+    platform: l.platform,
+    side: l.side,
+    price,
+    contracts,
+    kalshiTicker: l.platform === 'kalshi' ? l.market : undefined,
+    polyToken: l.platform === 'polymarket' ? l.market : undefined,
+    costMicros: cost,
+    feesMicros: fee,
+  };
+}
