@@ -21,9 +21,10 @@ import {
 import type { RemoteLegRouter } from '../src/traders/router.ts';
 import type { Opportunity, ArbType } from '../src/model.ts';
 import { parseExecutionConfig, type ExecutionConfig } from '../src/config/execution.ts';
-import { Ledger } from '../src/ledger/ledger.ts';
-import { CircuitBreaker } from '../src/risk/circuit-breaker.ts';
-import { HybridExecutor } from '../src/execution/hybrid-executor.ts';
+import type { Ledger } from '../src/ledger/ledger.ts';
+import type { CircuitBreaker } from '../src/risk/circuit-breaker.ts';
+import type { HybridExecutor } from '../src/execution/hybrid-executor.ts';
+import { attachExecution } from '../src/execution/attach.ts';
 import type { RemoteLegRouter as Router } from '../src/traders/router.ts';
 
 export type Behaviour =
@@ -52,6 +53,8 @@ export class FakeVenue implements LegVenueClient {
   readonly next: Behaviour[] = [];
   /** How much of an order fills (default: all of it). */
   fill: (req: LegRequest) => Qty = (req) => req.contracts;
+  /** When true, look-ups fail as if the venue were unreachable. */
+  lookupDown = false;
   private readonly pendingLookups = new Map<string, number>();
 
   constructor(platform: Platform) {
@@ -87,6 +90,7 @@ export class FakeVenue implements LegVenueClient {
 
   async lookupLeg(req: LegRequest): Promise<VenueOrderReport | null> {
     const id = this.clientOrderIdFor(req);
+    if (this.lookupDown) throw new VenueError('network', 'venue unreachable (fake)', { platform: this.platform });
     this.lookups.push(id);
     const o = this.orders.find((x) => x.clientOrderId === id);
     if (!o) return null;
@@ -186,17 +190,20 @@ export interface Rig {
   breaker: CircuitBreaker;
   cfg: ExecutionConfig;
   dbPath: string;
+  /** Start-up reconciliation finished. */
+  ready: Promise<void>;
   done: () => Promise<void>;
 }
 
-/** A started executor on a real SQLite file in a temp dir. */
+/** attachExecution on a real SQLite file in a temp dir (or `dbPath`), fake venues and router. */
 export async function rig(opts: {
   env?: Record<string, string>;
   router?: Router | null;
   kalshi?: FakeVenue | null;
   polymarket?: FakeVenue | null;
   dbPath?: string;
-  start?: boolean;
+  /** Wait for start-up reconciliation before returning (default true). */
+  waitReady?: boolean;
 }): Promise<Rig> {
   const dir = opts.dbPath ? null : mkdtempSync(join(tmpdir(), 'parity-exec-'));
   const dbPath = opts.dbPath ?? join(dir!, 'parity.db');
@@ -204,16 +211,13 @@ export async function rig(opts: {
     DRY_RUN: 'off', LEG_TIMEOUT_MS: '200', LEG_LOOKUP_MAX_BACKOFF_MS: '40', LEG_NOT_FOUND_GRACE_MS: '300',
     UNWIND_STEP_DELAY_MS: '1', PARITY_DB: dbPath, ...opts.env,
   });
-  const ledger = Ledger.open(cfg.dbPath);
-  const breaker = new CircuitBreaker(cfg.breaker, { exposures: ledger.exposures() });
   const clients = { kalshi: opts.kalshi ?? null, polymarket: opts.polymarket ?? null };
-  const exec = new HybridExecutor({ config: cfg, router: opts.router ?? null, clients, ledger, breaker });
-  if (opts.start !== false) await exec.start();
+  const h = attachExecution({ config: cfg, router: opts.router ?? null, clients });
+  if (opts.waitReady !== false) await h.ready;
   return {
-    exec, ledger, breaker, cfg, dbPath,
+    exec: h.executor, ledger: h.ledger, breaker: h.breaker, cfg, dbPath, ready: h.ready,
     done: async () => {
-      await exec.close();
-      ledger.close();
+      await h.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };

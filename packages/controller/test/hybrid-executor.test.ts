@@ -288,20 +288,21 @@ test('breaker: a halt or kill switch stops new opportunities; exposure caps the 
   }
 });
 
-test('invalid legs are refused before anything is sent; nothing is traded before start()', async () => {
+test('invalid legs are refused before anything is sent', async () => {
   const k = new FakeVenue('kalshi');
   const p = new FakeVenue('polymarket');
-  const r = await rig({ env: { CONTROLLER_PLATFORMS: 'kalshi,polymarket' }, kalshi: k, polymarket: p, start: false });
+  const r = await rig({ env: { CONTROLLER_PLATFORMS: 'kalshi,polymarket' }, kalshi: k, polymarket: p });
   try {
     const drops: string[] = [];
     r.exec.on('dropped', (d) => drops.push(d.reason));
-    assert.equal(r.exec.submit(makeOpp('P1', 'poly_yes_kalshi_no', 4000, 5000)), null);
-    await r.exec.start();
     const bad = makeOpp('P1', 'poly_yes_kalshi_no', 4000, 5000);
     bad.legs[1].kalshiTicker = undefined;
     assert.equal(r.exec.submit(bad), null);
-    assert.deepEqual(drops, ['reconciling', 'invalid']);
+    const badPrice = makeOpp('P1', 'poly_yes_kalshi_no', 4000, 10_000);
+    assert.equal(r.exec.submit(badPrice), null);
+    assert.deepEqual(drops, ['invalid', 'invalid']);
     assert.deepEqual([k.orders.length, p.orders.length], [0, 0]);
+    assert.deepEqual(r.ledger.recentExecutions(), []);
   } finally {
     await r.done();
   }
