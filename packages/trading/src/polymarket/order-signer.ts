@@ -12,6 +12,7 @@ import {
   POLY_TYPED_DATA_SIGN_TYPE_STRING, polyExchangeAddress, type PolyContracts, type PolyOrderVersion,
   type PolySignatureType,
 } from './contracts.ts';
+import { polyL1Headers, type PolyL1Headers } from './auth.ts';
 import {
   ZERO_BYTES32, addressWord, bytes32, checksumAddress, concatBytes, createSecp256k1Signer, decimalUint256Bytes,
   keccak256, keccakText, toHex, uint256Bytes, utf8Bytes, writeUint256Number, type Secp256k1Signer,
@@ -159,6 +160,11 @@ export class PolyOrderSigner {
     this.tds.set(addressWord(this.orderSigner), 160);
     // salt word (192..224) stays zero
     for (const v of [2, 3] as const) for (const nr of [false, true]) this.domain(v, nr);
+  }
+
+  /** L1 ClobAuth headers (§3) signed by this EOA, for creating/deriving the API key. */
+  clobAuthHeaders(timestampSec: number, nonce = 0): PolyL1Headers {
+    return polyL1Headers(this.key, this.chainId, timestampSec, nonce);
   }
 
   /** Domain separator (hex) of the exchange a version/neg-risk order is signed for. */
