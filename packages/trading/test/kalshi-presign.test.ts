@@ -115,3 +115,37 @@ test('a started pool never keeps the process alive', async () => {
   assert.equal(code, 0);
   assert.match(out, /started/);
 });
+
+test('a bound taker serves ready header objects (extra headers merged) without scheduling; refillSoon tops up', async () => {
+  const pool = new PresignedHeaderPool(signer, [{ method: 'POST', path: V2 }], {
+    depth: 2,
+    maxAgeMs: 60_000,
+    extraHeaders: { 'content-type': 'application/json' },
+  }).start();
+  try {
+    const take = pool.taker('POST', V2);
+    await pool.ready();
+    const a = take();
+    const b = take();
+    assert.equal(a['content-type'], 'application/json');
+    assert.ok(verifyKalshiRequest(publicKey, 'POST', V2, a).ok);
+    assert.ok(verifyKalshiRequest(publicKey, 'POST', V2, b).ok);
+    assert.notEqual(a['KALSHI-ACCESS-SIGNATURE'], b['KALSHI-ACCESS-SIGNATURE']);
+    assert.equal(pool.has('POST', V2), false, 'the taker did not refill by itself');
+    pool.refillSoon();
+    const deadline = Date.now() + 10_000;
+    while (!pool.has('POST', V2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    const c = take();
+    assert.ok(verifyKalshiRequest(publicKey, 'POST', V2, c).ok);
+    assert.equal(c['content-type'], 'application/json');
+    assert.deepEqual(pool.stats().misses, 0);
+    // empty again: the taker signs synchronously and still adds the extra headers
+    while (pool.has('POST', V2)) take();
+    const d = take();
+    assert.equal(d['content-type'], 'application/json');
+    assert.ok(verifyKalshiRequest(publicKey, 'POST', V2, d).ok);
+    assert.ok(pool.stats().misses >= 1);
+  } finally {
+    pool.close();
+  }
+});

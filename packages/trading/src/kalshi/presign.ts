@@ -27,7 +27,15 @@ export interface PresignOptions {
   refreshMs?: number | undefined;
   /** Clock (tests). */
   now?: (() => number) | undefined;
+  /**
+   * Static headers to add to every pre-signed set (e.g. content-type), merged in the background so
+   * the order path gets a ready-to-send header object.
+   */
+  extraHeaders?: Readonly<Record<string, string>> | undefined;
 }
+
+/** The pre-signed auth headers, plus any `extraHeaders` of the pool. */
+export type PresignedHeaders = KalshiAuthHeaders & Record<string, string>;
 
 export interface PresignStats {
   /** Headers served from the pool (no RSA on the caller's path). */
@@ -41,14 +49,14 @@ export interface PresignStats {
 }
 
 interface Entry {
-  headers: KalshiAuthHeaders;
+  headers: PresignedHeaders;
   tsMs: number;
 }
 
 interface Slot {
   method: HttpMethod;
   path: string;
-  /** Oldest first. */
+  /** Oldest first; the order path takes the newest (the end). */
   entries: Entry[];
   inflight: number;
 }
@@ -62,6 +70,7 @@ export class PresignedHeaderPool {
   readonly #signer: KalshiSigner;
   readonly #slots: Slot[];
   readonly #now: () => number;
+  readonly #extra: Readonly<Record<string, string>>;
   #timer: NodeJS.Timeout | null = null;
   #immediate: NodeJS.Immediate | null = null;
   #closed = false;
@@ -78,6 +87,7 @@ export class PresignedHeaderPool {
     if (!(this.refreshMs > 0 && this.refreshMs < this.maxAgeMs))
       throw new RangeError(`presign refreshMs must be in (0, maxAgeMs), got ${this.refreshMs}`);
     this.#now = opts.now ?? Date.now;
+    this.#extra = opts.extraHeaders ?? {};
     this.#slots = endpoints.map((e) => ({ method: e.method, path: e.path, entries: [], inflight: 0 }));
   }
 
@@ -98,26 +108,44 @@ export class PresignedHeaderPool {
 
   /**
    * Auth headers for one request, used once. Served from the pool when a young one is there
-   * (a few hundred ns); otherwise signed synchronously (~0.3-1 ms of RSA).
+   * (well under a microsecond); otherwise signed synchronously (~0.3-1 ms of RSA). Schedules a
+   * background refill.
    */
-  take(method: HttpMethod, path: string): KalshiAuthHeaders {
+  take(method: HttpMethod, path: string): PresignedHeaders {
+    const h = this.#takeFrom(this.#slot(method, path), method, path);
+    this.refillSoon();
+    return h;
+  }
+
+  /**
+   * A taker bound to one endpoint, for the order path: no lookup and no scheduling on the call
+   * (call `refillSoon()` once the request is on the wire). Falls back to synchronous signing.
+   */
+  taker(method: HttpMethod, path: string): () => PresignedHeaders {
     const slot = this.#slot(method, path);
-    if (slot) {
-      const now = this.#now();
-      const e = slot.entries;
-      while (e.length > 0 && now - e[0]!.tsMs >= this.maxAgeMs) {
-        e.shift();
-        this.#stats.expired++;
-      }
-      const got = e.shift();
-      this.#scheduleRefill();
-      if (got) {
-        this.#stats.hits++;
-        return got.headers;
+    return () => this.#takeFrom(slot, method, path);
+  }
+
+  #takeFrom(slot: Slot | undefined, method: HttpMethod, path: string): PresignedHeaders {
+    if (slot !== undefined) {
+      const got = slot.entries.pop();
+      if (got !== undefined) {
+        if (this.#now() - got.tsMs < this.maxAgeMs) {
+          this.#stats.hits++;
+          return got.headers;
+        }
+        // The newest is too old, so all are: drop them.
+        this.#stats.expired += slot.entries.length + 1;
+        slot.entries.length = 0;
       }
     }
     this.#stats.misses++;
-    return this.#signer.headers(method, path, this.#now());
+    const h = this.#signer.headers(method, path, this.#now());
+    return this.#withExtra(h);
+  }
+
+  #withExtra(h: KalshiAuthHeaders): PresignedHeaders {
+    return Object.assign(h, this.#extra) as PresignedHeaders;
   }
 
   /** Whether `take` would be served without signing for this endpoint right now. */
@@ -152,7 +180,8 @@ export class PresignedHeaderPool {
     return undefined;
   }
 
-  #scheduleRefill(): void {
+  /** Top the pool up soon (after the current I/O), off the caller's path. */
+  refillSoon(): void {
     if (this.#closed || this.#immediate || !this.#timer) return;
     this.#immediate = setImmediate(() => {
       this.#immediate = null;
@@ -188,7 +217,7 @@ export class PresignedHeaderPool {
         const e = slot.entries;
         let i = e.length;
         while (i > 0 && e[i - 1]!.tsMs > tsMs) i--;
-        e.splice(i, 0, { headers, tsMs });
+        e.splice(i, 0, { headers: this.#withExtra(headers), tsMs });
         if (this.#waiters.length > 0 && this.#full()) {
           for (const w of this.#waiters.splice(0)) w();
         }
