@@ -122,7 +122,9 @@ export class MarketWs {
   private onMessage(conn: Conn, text: string): void {
     conn.lastSeen = Date.now();
     if (text === 'PING') {
-      if (!this.frozen()) conn.ws.send('PONG');
+      // A frozen feed is silent, PONGs included, unless the fault says `params.pong: true`.
+      const f = this.freezeRule();
+      if (!f || f.params?.pong === true) conn.ws.send('PONG');
       return;
     }
     let msg: unknown;
@@ -257,10 +259,14 @@ export class MarketWs {
     };
   }
 
-  private frozen(m?: SimMarket): boolean {
-    if (!this.ctx.faults.any) return false;
+  private freezeRule(m?: SimMarket): ActiveFault | undefined {
+    if (!this.ctx.faults.any) return undefined;
     const meta = m?.polymarket;
-    return this.ctx.faults.active('polymarket', 'ws_freeze', m?.id, meta?.yesTokenId, meta?.noTokenId, meta?.conditionId) !== undefined;
+    return this.ctx.faults.active('polymarket', 'ws_freeze', m?.id, meta?.yesTokenId, meta?.noTokenId, meta?.conditionId);
+  }
+
+  private frozen(m?: SimMarket): boolean {
+    return this.freezeRule(m) !== undefined;
   }
 
   private broadcast(m: SimMarket, f: Frames): void {
