@@ -99,8 +99,8 @@ export function parsePairsText(text: string, name: string): Pair[] {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${name}:${pos ? `${pos.line}:${pos.col}` : '?'}: ${e.message.split('\n')[0]}`;
+      const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+      return `${name}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`;
     });
     throw new PairsFileError(`PAIRS_FILE ${name} is not valid YAML/JSON:\n  ${problems.join('\n  ')}`, problems);
   }
