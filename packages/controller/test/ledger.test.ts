@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,7 +37,7 @@ test('schema is created at open (WAL), intents survive a reopen and rebuild the 
   const t = tempDb();
   try {
     const l = Ledger.open(t.path);
-    assert.equal(l.schemaVersion, 1);
+    assert.equal(l.schemaVersion, 2);
     openAttempt(l);
     l.close();
     const raw = new Database(t.path, { readonly: true });
@@ -50,6 +50,35 @@ test('schema is created at open (WAL), intents survive a reopen and rebuild the 
     assert.deepEqual(legRequestOf(open[1]!), noLeg);
     assert.deepEqual(l2.openAttempts().map((a) => a.id), ['a1']);
     l2.close();
+  } finally {
+    t.done();
+  }
+});
+
+test('journal rows left by a crash before they were moved are recovered at open', () => {
+  const t = tempDb();
+  try {
+    const l = Ledger.open(t.path);
+    l.close();
+    // What journalAttempt() leaves behind when the process dies before the next tick.
+    const raw = new Database(t.path);
+    const legs = [
+      { attemptId: 'a1', pairId: 'P', role: 'arb', route: 'remote', req: yesLeg },
+      { attemptId: 'a1', pairId: 'P', role: 'arb', route: 'local', req: noLeg },
+    ];
+    const attempt = { id: 'a1', opportunityId: 'o1', pairId: 'P', arbType: 'poly_yes_kalshi_no', contracts: 1000, expectedCostMicros: 1, expectedFeesMicros: 0, expectedProfitMicros: 1, detectedAtMs: 1, createdAtMs: 2, dryRun: false };
+    raw.prepare('INSERT INTO intents (attempt_id, payload) VALUES (?, ?)').run('a1', JSON.stringify({ attempt, legs }));
+    raw.close();
+    const l2 = Ledger.open(t.path);
+    assert.deepEqual(l2.openAttempts().map((a) => a.id), ['a1']);
+    assert.deepEqual(l2.unfinishedLegs().map((x) => x.legId), ['a1-y', 'a1-n']);
+    // journalAttempt on the hot path is visible to the next ledger call, even before its tick.
+    l2.journalAttempt({ ...attempt, id: 'a2' }, [{ attemptId: 'a2', pairId: 'P', role: 'arb', route: 'local', req: { ...noLeg, legId: 'a2-n' } }]);
+    assert.equal(l2.getLeg('a2-n')!.status, 'intent');
+    l2.close();
+    const l3 = Ledger.open(t.path);
+    assert.equal(l3.openAttempts().length, 2, 'nothing duplicated');
+    l3.close();
   } finally {
     t.done();
   }
@@ -159,5 +188,30 @@ test('a result for a leg without an intent is refused (nothing is recorded out o
     assert.equal(l.getMeta('nothing'), undefined);
   } finally {
     l.close();
+  }
+});
+
+test('WAL checkpoints happen off the main connection (the database file grows while the ledger is open)', async () => {
+  const t = tempDb();
+  const l = Ledger.open(t.path, { checkpointEveryMs: 20 });
+  try {
+    const before = statSync(t.path).size;
+    for (let i = 0; i < 200; i++) {
+      const id = `c${i}`;
+      l.journalAttempt(
+        { id, opportunityId: 'o', pairId: 'P', arbType: 'poly_only', contracts: 100, expectedCostMicros: 1, expectedFeesMicros: 0, expectedProfitMicros: 1, detectedAtMs: 1, createdAtMs: 2, dryRun: false },
+        [{ attemptId: id, pairId: 'P', role: 'arb', route: 'local', req: { ...yesLeg, legId: `${id}-y` } }],
+      );
+    }
+    l.flush();
+    const end = Date.now() + 10_000;
+    while (statSync(t.path).size <= before) {
+      assert.ok(Date.now() < end, 'no checkpoint copied the WAL into the database file');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(l.openAttempts().length, 200);
+  } finally {
+    l.close();
+    t.done();
   }
 });

@@ -269,9 +269,9 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
       routes.push(route);
     }
 
-    // Intents first, in one transaction: a leg the ledger does not know about is never sent.
+    // Intents first, durably (one journal row): a leg the ledger does not know about is never sent.
     try {
-      this.ledger.recordAttempt(
+      this.ledger.journalAttempt(
         {
           id: attemptId, opportunityId: opp.id, pairId, arbType: opp.type, contracts: qty, expectedCostMicros: cost,
           expectedFeesMicros: scale(opp.feesMicros), expectedProfitMicros: scale(opp.expectedProfitMicros),

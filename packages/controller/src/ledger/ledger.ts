@@ -1,9 +1,15 @@
 // The durable ledger: SQLite (better-sqlite3, WAL) holding every attempt, every leg intent
 // (written before the order is sent), every order result, fill, fee and position, and realised
 // P&L. Writes are synchronous transactions, so once a method returns the row survives a crash.
+//
+// Hot path: journalAttempt() writes ONE row (the attempt and its leg intents as JSON) and returns;
+// the rows are moved into attempts/legs on the next tick, before any other ledger call, and at
+// open after a crash. WAL checkpoints run on a worker thread so no send waits for an fsync.
 
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type {
   ErrorKind,
@@ -138,7 +144,16 @@ export interface LegResultEffect {
   conflict: boolean;
 }
 
-const CONTRACT_PAYOUT_MICROS_PER_QTY = 10_000; // $1 per contract = 1e6 micros per 100 Qty
+const CONTRACT_PAYOUT_MICROS_PER_QTY = 10_000;
+
+/** The checkpointer worker (CommonJS, eval'd): PASSIVE checkpoints never block the main connection's writes. */
+const CHECKPOINTER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.modulePath);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 50');
+setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, workerData.everyMs);
+`; // $1 per contract = 1e6 micros per 100 Qty
 
 type Row = Record<string, unknown>;
 
@@ -229,12 +244,6 @@ export function instrumentOf(req: Pick<LegRequest, 'platform' | 'kalshiTicker' |
 
 function prepareStatements(d: Database.Database) {
   return {
-    insertAttempt: d.prepare(
-      `INSERT INTO attempts (id, opportunity_id, pair_id, arb_type, contracts, expected_cost_micros, expected_fees_micros,
-         expected_profit_micros, detected_at_ms, created_at_ms, dry_run, status)
-       VALUES (@id, @opportunityId, @pairId, @arbType, @contracts, @expectedCostMicros, @expectedFeesMicros,
-         @expectedProfitMicros, @detectedAtMs, @createdAtMs, @dryRun, 'open')`,
-    ),
     insertLeg: d.prepare(
       `INSERT INTO legs (leg_id, attempt_id, pair_id, role, platform, action, side, price, contracts, kalshi_ticker,
          poly_token, time_in_force, created_at_ms, route, status, updated_at_ms)
@@ -281,6 +290,21 @@ function prepareStatements(d: Database.Database) {
     setMeta: d.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     fillsOf: d.prepare('SELECT * FROM fills WHERE attempt_id = ? ORDER BY at_ms'),
     eventsOf: d.prepare('SELECT * FROM leg_events WHERE leg_id = ? ORDER BY id'),
+    insertJournal: d.prepare('INSERT INTO intents (attempt_id, payload) VALUES (?, ?)'),
+    journal: d.prepare('SELECT seq, payload FROM intents ORDER BY seq'),
+    deleteJournal: d.prepare('DELETE FROM intents WHERE seq = ?'),
+    journalCount: d.prepare('SELECT COUNT(*) AS n FROM intents'),
+    insertAttemptIfNew: d.prepare(
+      `INSERT OR IGNORE INTO attempts (id, opportunity_id, pair_id, arb_type, contracts, expected_cost_micros, expected_fees_micros,
+         expected_profit_micros, detected_at_ms, created_at_ms, dry_run, status)
+       VALUES (@id, @opportunityId, @pairId, @arbType, @contracts, @expectedCostMicros, @expectedFeesMicros,
+         @expectedProfitMicros, @detectedAtMs, @createdAtMs, @dryRun, 'open')`,
+    ),
+    insertLegIfNew: d.prepare(
+      `INSERT OR IGNORE INTO legs (leg_id, attempt_id, pair_id, role, platform, action, side, price, contracts, kalshi_ticker,
+         poly_token, time_in_force, created_at_ms, route, status, updated_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?)`,
+    ),
   };
 }
 
@@ -290,36 +314,81 @@ export class Ledger {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly st: Statements;
-  private readonly attemptTx: (a: AttemptInsert, legs: readonly LegIntent[]) => void;
   private readonly resultTx: (legId: string, res: LegResult, source: 'send' | 'lookup', route: Route, atMs: number) => LegResultEffect;
+  private readonly flushTx: () => void;
+  /** Journal rows not yet moved into attempts/legs. */
+  private pending = 0;
+  private flushScheduled = false;
+  private checkpointer: Worker | null = null;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
     this.st = prepareStatements(db);
-    this.attemptTx = db.transaction((a: AttemptInsert, legs: readonly LegIntent[]) => {
-      this.st.insertAttempt.run({ ...a, dryRun: a.dryRun ? 1 : 0 });
-      for (const l of legs) this.insertIntent(l);
-    });
     this.resultTx = db.transaction((legId: string, res: LegResult, source: 'send' | 'lookup', route: Route, atMs: number) =>
       this.applyResult(legId, res, source, route, atMs),
     );
+    this.flushTx = db.transaction(() => {
+      for (const row of this.st.journal.all() as Array<{ seq: number; payload: string }>) {
+        const j = JSON.parse(row.payload) as { attempt: AttemptInsert; legs: LegIntent[] };
+        this.st.insertAttemptIfNew.run({ ...j.attempt, dryRun: j.attempt.dryRun ? 1 : 0 });
+        for (const l of j.legs) this.insertIntent(l, true);
+        this.st.deleteJournal.run(row.seq);
+      }
+    });
+    this.pending = (this.st.journalCount.get() as { n: number }).n;
+    this.flush();
   }
 
   /** Open (creating file, directory and schema as needed) and migrate. */
-  static open(path: string, opts: { sync?: 'normal' | 'full' } = {}): Ledger {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  static open(path: string, opts: { sync?: 'normal' | 'full'; checkpointEveryMs?: number } = {}): Ledger {
+    const file = path !== ':memory:';
+    if (file) mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma('journal_size_limit = 67108864');
     migrate(db);
-    return new Ledger(path, db);
+    const ledger = new Ledger(path, db);
+    if (file) ledger.startCheckpointer(opts.checkpointEveryMs ?? 1000);
+    return ledger;
   }
 
+  /** Checkpoint, stop the checkpointer and close. Idempotent. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    void this.checkpointer?.terminate();
+    this.checkpointer = null;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // another connection is reading; the next open checkpoints
+    }
+    this.db.close();
+  }
+
+  /**
+   * WAL checkpoints copy pages into the database file and fsync: milliseconds. Run them on a
+   * worker thread with its own connection so a commit on the hot path never waits for one. If
+   * the worker cannot start, SQLite's own automatic checkpoints stay on.
+   */
+  private startCheckpointer(everyMs: number): void {
+    try {
+      const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+      const w = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { modulePath, path: this.path, everyMs } });
+      w.unref();
+      w.on('error', () => {
+        this.checkpointer = null;
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = w;
+    } catch {
+      this.checkpointer = null;
+    }
   }
 
   get schemaVersion(): number {
@@ -328,23 +397,49 @@ export class Ledger {
 
   // ---- writes ---------------------------------------------------------------------------
 
-  private insertIntent(l: LegIntent): void {
+  private insertIntent(l: LegIntent, ifNew: boolean): void {
     const r = l.req;
-    this.st.insertLeg.run(
+    (ifNew ? this.st.insertLegIfNew : this.st.insertLeg).run(
       r.legId, l.attemptId, l.pairId, l.role, r.platform, r.action, r.side, r.price, r.contracts,
       r.kalshiTicker ?? null, r.polyToken ?? null, r.timeInForce ?? null, r.createdAtMs ?? Date.now(), l.route,
       r.createdAtMs ?? Date.now(),
     );
   }
 
-  /** The attempt and the intents of its legs, in one transaction, before anything is sent. */
+  /**
+   * Hot path: the attempt and the intents of its legs, durably, in ONE row, before anything is
+   * sent. They appear in attempts/legs on the next tick (or at the next ledger call, or at open).
+   */
+  journalAttempt(attempt: AttemptInsert, legs: readonly LegIntent[]): void {
+    this.st.insertJournal.run(attempt.id, JSON.stringify({ attempt, legs }));
+    this.pending++;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.db.open) this.flush();
+      });
+    }
+  }
+
+  /** The attempt and the intents of its legs, written through to attempts/legs at once. */
   recordAttempt(attempt: AttemptInsert, legs: readonly LegIntent[]): void {
-    this.attemptTx(attempt, legs);
+    this.st.insertJournal.run(attempt.id, JSON.stringify({ attempt, legs }));
+    this.pending++;
+    this.flush();
+  }
+
+  /** Move journal rows into attempts/legs (idempotent: a crash mid-way repeats nothing twice). */
+  flush(): void {
+    if (this.pending === 0) return;
+    this.flushTx();
+    this.pending = 0;
   }
 
   /** An extra leg of an existing attempt (an unwind step), before it is sent. */
   recordLegIntent(intent: LegIntent): void {
-    this.insertIntent(intent);
+    this.flush();
+    this.insertIntent(intent, false);
   }
 
   /**
@@ -354,6 +449,7 @@ export class Ledger {
    * is reported as a conflict.
    */
   recordLegResult(legId: string, res: LegResult, source: 'send' | 'lookup', route: Route, atMs = Date.now()): LegResultEffect {
+    this.flush();
     return this.resultTx(legId, res, source, route, atMs);
   }
 
@@ -405,6 +501,7 @@ export class Ledger {
   }
 
   finishAttempt(attemptId: string, status: Exclude<AttemptStatus, 'open'>, matched: Qty, note: string | null, atMs = Date.now()): void {
+    this.flush();
     this.st.finishAttempt.run(status, matched, atMs, note, attemptId);
   }
 
@@ -413,6 +510,7 @@ export class Ledger {
    * on the other; the difference to its cost basis is realised and the positions close.
    */
   settlePair(pairId: string, winner: OutcomeSide, atMs = Date.now()): Micros {
+    this.flush();
     return this.db.transaction(() => {
       let total = 0;
       for (const p of (this.st.pairPositions.all(pairId) as Row[]).map(positionRow)) {
@@ -438,31 +536,37 @@ export class Ledger {
   // ---- queries ----------------------------------------------------------------------------
 
   getLeg(legId: string): LegRow | undefined {
+    this.flush();
     const r = this.st.getLeg.get(legId) as Row | undefined;
     return r ? legRow(r) : undefined;
   }
 
   getAttempt(id: string): AttemptRow | undefined {
+    this.flush();
     const r = this.st.getAttempt.get(id) as Row | undefined;
     return r ? attemptRow(r) : undefined;
   }
 
   legsOf(attemptId: string): LegRow[] {
+    this.flush();
     return (this.st.legsOf.all(attemptId) as Row[]).map(legRow);
   }
 
   /** Attempts not yet resolved (legs in flight, unknown, or an unwind not finished). */
   openAttempts(): AttemptRow[] {
+    this.flush();
     return (this.st.openAttempts.all() as Row[]).map(attemptRow);
   }
 
   /** Legs whose final result is not known: intents that may or may not have reached a venue. */
   unfinishedLegs(): LegRow[] {
+    this.flush();
     return (this.st.unfinishedLegs.all() as Row[]).map(legRow);
   }
 
   /** The latest attempts, newest first, each with its legs (route, status, fills, errors). */
   recentExecutions(limit = 50): ExecutionView[] {
+    this.flush();
     return (this.st.recentAttempts.all(limit) as Row[]).map((r) => {
       const a = attemptRow(r);
       return { ...a, legs: this.legsOf(a.id) };
@@ -471,27 +575,32 @@ export class Ledger {
 
   /** Open holdings (non-zero), per pair and instrument. */
   positions(): PositionRow[] {
+    this.flush();
     return (this.st.positions.all() as Row[]).map(positionRow);
   }
 
   /** Cost basis held per pair (the breaker's exposure). */
   exposures(): Map<string, Micros> {
+    this.flush();
     const out = new Map<string, Micros>();
     for (const r of this.st.exposures.all() as Array<{ pair_id: string; c: number }>) out.set(r.pair_id, r.c);
     return out;
   }
 
   pairExposure(pairId: string): Micros {
+    this.flush();
     let s = 0;
     for (const r of this.st.pairPositions.all(pairId) as Row[]) s += r.cost_basis_micros as number;
     return s;
   }
 
   realizedSince(sinceMs: number): Micros {
+    this.flush();
     return (this.st.realizedSince.get(sinceMs) as { s: number }).s;
   }
 
   pnlOfAttempt(attemptId: string): Array<{ kind: string; legId: string | null; amountMicros: Micros; atMs: number }> {
+    this.flush();
     return (this.st.pnlOf.all(attemptId) as Row[]).map((r) => ({
       kind: r.kind as string,
       legId: (r.leg_id as string | null) ?? null,
@@ -501,6 +610,7 @@ export class Ledger {
   }
 
   fillsOf(attemptId: string): Array<{ legId: string; platform: Platform; side: OutcomeSide; action: OrderAction; contracts: Qty; costMicros: Micros; feesMicros: Micros }> {
+    this.flush();
     return (this.st.fillsOf.all(attemptId) as Row[]).map((r) => ({
       legId: r.leg_id as string,
       platform: r.platform as Platform,
@@ -513,6 +623,7 @@ export class Ledger {
   }
 
   legEvents(legId: string): Array<{ atMs: number; source: string; status: string; filledContracts: Qty }> {
+    this.flush();
     return (this.st.eventsOf.all(legId) as Row[]).map((r) => ({
       atMs: r.at_ms as number,
       source: r.source as string,
@@ -522,6 +633,7 @@ export class Ledger {
   }
 
   pnlTotals(sinceMs = 0): PnlTotals {
+    this.flush();
     const byPair = new Map<string, { yes: Qty; no: Qty; basis: Micros }>();
     for (const p of this.positions()) {
       const e = byPair.get(p.pairId) ?? { yes: 0, no: 0, basis: 0 };

@@ -116,4 +116,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pnl_at ON pnl(at_ms);
   `,
+  // 2: the write-ahead intent journal. The hot path writes ONE row per attempt (attempt and both
+  // leg intents as JSON) before sending; it is moved into attempts/legs right after, and at open.
+  `
+  CREATE TABLE intents (
+    seq        INTEGER PRIMARY KEY,
+    attempt_id TEXT NOT NULL,
+    payload    TEXT NOT NULL
+  );
+  `,
 ];
