@@ -362,8 +362,12 @@ function checkSubject(k: KalshiLeg, m: GammaMarket, r: Reasons): void {
   }
   const t = k.yes.team;
   const about = m.groupItemTitle ?? m.question;
-  const yes = textMentions(about, k.teamNames[t]);
-  const other = textMentions(about, k.teamNames[1 - t]!);
+  // groupItemTitle is a bare outcome name ("RC Celta de Vigo"): compare it as a name; a question
+  // ("Will Chelsea FC win on ...?") must contain the name as consecutive words.
+  const mentions = (names: readonly string[]): boolean =>
+    m.groupItemTitle ? anyNameMatches(names, m.groupItemTitle) || textMentions(m.groupItemTitle, names) : textMentions(m.question, names);
+  const yes = mentions(k.teamNames[t]);
+  const other = mentions(k.teamNames[1 - t]!);
   const draw = textMentions(about, ['draw']);
   if (yes && !other && !draw) r.ok(`Polymarket market is about ${describeTeam(k, t)} winning ("${about}")`);
   else if ((other || draw) && !yes) r.reject(`Polymarket market ${m.slug} is about ${draw ? 'the draw' : describeTeam(k, (1 - t) as 0 | 1)} ("${about}"), not ${describeTeam(k, t)}`);
