@@ -8,7 +8,7 @@ import type { Platform } from './execution/types.ts';
  * quiet market on a live, gap-free connection stays fresh without touching every book per ping.
  */
 export interface FeedLiveness {
-  /** Last frame of any kind (data, ping, pong) on the connection, ms since epoch. */
+  /** Last frame the server sent on its own (data, server heartbeat, PONG to our text PING), ms since epoch. */
   aliveAtMs: number;
 }
 

@@ -132,12 +132,18 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     return ok;
   }
 
-  polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, atMs: number): boolean {
+  polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, atMs: number): void {
+    const b = this.polyBooks.get(assetId);
+    if (!b) return;
+    b.applyLevel(side, price, size, atMs);
+    this.touch(b.pairs);
+  }
+
+  polyCheck(assetId: string, bestBid: Px, bestAsk: Px): boolean {
     const b = this.polyBooks.get(assetId);
     if (!b) return true;
-    const ok = b.applyLevel(side, price, size, bestBid, bestAsk, atMs);
+    const ok = b.check(bestBid, bestAsk);
     if (!ok) this.log.warn({ token: assetId, reason: b.reason }, 'Polymarket book inconsistent; resyncing');
-    this.touch(b.pairs);
     return ok;
   }
 

@@ -38,14 +38,18 @@ export class PolyTokenBook {
     return this.checkConsistent();
   }
 
-  /**
-   * Absolute level change; then compare with the venue's top of book when given (-1 = not given).
-   * Returns false when the book is crossed or disagrees with the venue.
-   */
-  applyLevel(side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, atMs: number): boolean {
+  /** Absolute level change (size 0 removes). Call check() once the event is applied. */
+  applyLevel(side: PolyBookSide, price: Px, size: Qty, atMs: number): void {
     (side === 'bid' ? this.bids : this.asks).set(price, size);
     this.appliedAtMs = atMs;
     this.updates++;
+  }
+
+  /**
+   * Consistency after a batch of changes, and agreement with the venue's top of book when given
+   * (-1 = not given; the venue sends an empty side as 0 / 1). False = not tradeable.
+   */
+  check(bestBid: Px, bestAsk: Px): boolean {
     if (!this.checkConsistent()) return false;
     if (bestBid >= 0) {
       const ours = this.bids.n > 0 ? this.bids.bestPx() : 0;

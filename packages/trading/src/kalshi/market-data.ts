@@ -524,7 +524,10 @@ export interface KalshiMarketDataOptions extends KalshiSessionOptions {
   sink: KalshiBookSink;
   /** Our own keep-alive ping period, ms (Kalshi also pings every 10 s). Default 5,000. */
   pingIntervalMs?: number;
-  /** No frame at all (data, ping, pong) for this long = dead connection -> reconnect. Default 15,000. */
+  /**
+   * No frame from the server (data or its 10 s heartbeat Ping) for this long = frozen or dead
+   * connection -> books not tradeable, reconnect. Default 15,000.
+   */
   staleMs?: number;
   backoff?: BackoffOptions;
 }
@@ -656,9 +659,8 @@ export class KalshiMarketData {
     ws.on('ping', () => {
       if (session) session.live.aliveAtMs = Date.now();
     });
-    ws.on('pong', () => {
-      if (session) session.live.aliveAtMs = Date.now();
-    });
+    // Our own pings keep middleboxes from idling the socket out. Their pongs do NOT count as
+    // liveness: a server whose feed froze still auto-answers pings at the protocol level.
     ws.on('unexpected-response', (_req, res) => {
       this.log.error({ status: res.statusCode }, `Kalshi WebSocket upgrade refused with HTTP ${res.statusCode}; check the API key and clock`);
       ws.terminate();

@@ -36,12 +36,14 @@ export interface PolyBookSink extends BadFrameSink {
    * the book is inconsistent (crossed): the feed then resyncs it.
    */
   polyBook(assetId: string, bids: number[], asks: number[], atMs: number, live: FeedLiveness): boolean;
+  /** Set one level's absolute size (0 removes). Checks come once the whole event is applied. */
+  polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, atMs: number): void;
   /**
-   * Set one level's absolute size (0 removes). bestBid/bestAsk are the venue's top of book after
-   * the change (-1 when not sent; an empty side is sent as 0 / 1). Return false when the book is
-   * inconsistent or disagrees with the venue's top of book: the feed then resyncs it.
+   * After a price_change event: is the token's book consistent, and does it agree with the venue's
+   * top of book (bestBid/bestAsk from the event's last item for this token; -1 = not sent; an
+   * empty side is sent as 0 / 1)? Return false to have the feed resync it.
    */
-  polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, atMs: number): boolean;
+  polyCheck(assetId: string, bestBid: Px, bestAsk: Px): boolean;
   /** The token's tick size changed (Px). */
   polyTickSize(assetId: string, tick: Px): void;
   /** These books can no longer be trusted; a `book` will follow once resynced. */
@@ -85,6 +87,10 @@ export class PolyBookSession {
   private readonly log: Logger;
   private bidBuf: number[] = [];
   private askBuf: number[] = [];
+  /** Tokens changed by the current price_change event, with the venue's last top of book for each. */
+  private touched: string[] = [];
+  private touchedBid: number[] = [];
+  private touchedAsk: number[] = [];
 
   constructor(
     private readonly sink: PolyBookSink,
@@ -229,6 +235,22 @@ export class PolyBookSession {
   }
 
   private onPriceChange(e: Record<string, unknown>, text: string, nowMs: number): void {
+    this.touched.length = 0;
+    this.readChanges(e, text, nowMs);
+    // Venues may attach the top of book after the whole operation to every item, so books are
+    // checked once the event is applied, not item by item.
+    for (let i = 0; i < this.touched.length; i++) {
+      const asset = this.touched[i]!;
+      const st = this.assets.get(asset);
+      if (!st || !st.synced) continue;
+      if (!this.sink.polyCheck(asset, this.touchedBid[i]!, this.touchedAsk[i]!)) {
+        this.stats.drift++;
+        this.unsync(asset, st, 'book inconsistent or disagrees with the venue top of book', nowMs);
+      }
+    }
+  }
+
+  private readChanges(e: Record<string, unknown>, text: string, nowMs: number): void {
     const items = e.price_changes;
     if (Array.isArray(items)) {
       for (let i = 0; i < items.length; i++) {
@@ -296,10 +318,14 @@ export class PolyBookSession {
       this.unsync(assetRaw, st, 'price change out of range', nowMs);
       return;
     }
-    if (!this.sink.polyLevel(assetRaw, side === 'BUY' ? 'bid' : 'ask', price, size, bestBid, bestAsk, nowMs)) {
-      this.stats.drift++;
-      this.unsync(assetRaw, st, 'book disagrees with the venue top of book', nowMs);
+    this.sink.polyLevel(assetRaw, side === 'BUY' ? 'bid' : 'ask', price, size, nowMs);
+    let k = this.touched.indexOf(assetRaw);
+    if (k < 0) {
+      k = this.touched.length;
+      this.touched.push(assetRaw);
     }
+    this.touchedBid[k] = bestBid;
+    this.touchedAsk[k] = bestAsk;
   }
 
   private onTickSize(e: Record<string, unknown>, text: string): void {
@@ -462,9 +488,6 @@ class PolyShard {
         return;
       }
       session.handleText(typeof data === 'string' ? data : data.toString(), Date.now());
-    });
-    ws.on('pong', () => {
-      if (session) session.live.aliveAtMs = Date.now();
     });
     ws.on('unexpected-response', (_req, res) => {
       this.log.error({ shard: this.index, status: res.statusCode }, `Polymarket WebSocket upgrade refused with HTTP ${res.statusCode}`);
