@@ -341,6 +341,22 @@ test('price grid: off-grid prices are refused before sending; sub-cent prices fe
   assert.equal(posts() - n0, 2);
 });
 
+test('fractional contracts: allowed where the market says so, refused locally elsewhere', async () => {
+  venue.addMarket({ ticker: 'KX-FRAC', eventTicker: 'KX', yesAsks: [[5000, 1000]] });
+  venue.addMarket({ ticker: 'KX-WHOLE', eventTicker: 'KX', yesAsks: [[5000, 1000]], fractional: false });
+  const c = client();
+  const n0 = venue.seen('/portfolio/events/orders', 'POST').length;
+  const r = await c.submitLeg(leg({ kalshiTicker: 'KX-FRAC', contracts: 150 }));
+  assert.equal(r.status, 'filled');
+  assert.equal(r.filledContracts, 150);
+  assert.equal((venue.seen('/portfolio/events/orders', 'POST').at(-1)!.body as { count: string }).count, '1.50');
+  await rejects(c.submitLeg(leg({ kalshiTicker: 'KX-WHOLE', contracts: 150 })), 'invalid_size', /does not allow fractional contracts \(got 1\.50\)/);
+  assert.equal(venue.seen('/portfolio/events/orders', 'POST').length - n0, 1);
+  // whole contracts on the same market go through (rules cached: no second market fetch)
+  assert.equal((await c.submitLeg(leg({ kalshiTicker: 'KX-WHOLE', contracts: 100 }))).status, 'filled');
+  assert.equal(venue.seen('/markets/KX-WHOLE', 'GET').length, 1);
+});
+
 test('pagination makes exactly one request per page, lazily', async () => {
   for (let i = 0; i < 5; i++) venue.addMarket({ ticker: `KX-PAGE-${i}`, eventTicker: 'KXPAGE' });
   const total = venue.markets.size;

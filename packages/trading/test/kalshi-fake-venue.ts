@@ -19,6 +19,8 @@ export interface FakeMarket {
   /** Resting YES bids (someone buying YES) and YES asks (someone selling YES), [price Px, qty Qty]. */
   yesBids?: [Px, Qty][];
   yesAsks?: [Px, Qty][];
+  /** Default true. */
+  fractional?: boolean;
 }
 
 export interface RecordedRequest {
@@ -190,7 +192,7 @@ export class FakeKalshiVenue {
       open_interest_fp: '10.50',
       price_level_structure: 'custom',
       price_ranges: m.priceRanges ?? [{ start: '0.0000', end: '1.0000', step: '0.0100' }],
-      fractional_trading_enabled: true,
+      fractional_trading_enabled: m.fractional ?? true,
       exchange_index: 0,
     };
   }

@@ -102,6 +102,12 @@ export interface KalshiClientOptions {
   lookupMaxPages?: number | undefined;
 }
 
+interface MarketRules {
+  ranges: KalshiPriceRange[];
+  fractional: boolean;
+  atMs: number;
+}
+
 type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
 
 interface RequestOptions {
@@ -258,7 +264,8 @@ export class KalshiClient implements LegVenueClient {
   readonly #readRetryBaseMs: number;
   readonly #gridTtlMs: number;
   readonly #lookupMaxPages: number;
-  readonly #grids = new Map<string, { ranges: KalshiPriceRange[]; atMs: number }>();
+  /** Per-ticker trading rules: price grid and whether fractional counts are allowed. */
+  readonly #rules = new Map<string, MarketRules>();
   /** client_order_id -> order_id of orders this process created (bounded). */
   readonly #known = new Map<string, string>();
   #closed = false;
@@ -468,35 +475,42 @@ export class KalshiClient implements LegVenueClient {
     if (!Number.isSafeInteger(p.count) || p.count <= 0) throw bad('invalid_size', `Contract count must be positive, got ${p.count} (1/100 contract units)`);
     if (!p.clientOrderId) throw bad('validation', 'Missing client order id');
     const sent = ep === 'v2' ? toYesBook(p.action, p.side, p.price).yesPrice : p.price;
-    let ranges = this.#gridFor(p.ticker);
-    if (!ranges) {
-      if (isWholeCent(sent)) return sent; // valid in every known price structure
-      ranges = (await this.getMarket(p.ticker)).priceRanges;
+    const whole = p.count % 100 === 0;
+    let rules = this.#rulesFor(p.ticker);
+    if (!rules) {
+      // Whole cents and whole contracts are valid in every known market structure: no lookup.
+      if (isWholeCent(sent) && whole) return sent;
+      rules = this.#rememberMarket(await this.#fetchMarket(p.ticker, false));
     }
-    if (!isOnKalshiGrid(sent, ranges)) {
-      const near = nearestOnGrid(sent, ranges);
+    if (!whole && !rules.fractional)
+      throw bad('invalid_size', `${p.ticker} does not allow fractional contracts (got ${formatQty(p.count)}): use a whole number of contracts`);
+    if (!isOnKalshiGrid(sent, rules.ranges)) {
+      const near = nearestOnGrid(sent, rules.ranges);
       const sugg = [near.below, near.above].filter((x): x is number => x !== null).map(formatPx).join(' or ');
       throw bad(
         'invalid_price',
-        `Price ${formatPx(sent)} (YES) is not on ${p.ticker}'s price grid (${describeKalshiGrid(ranges)})${sugg ? `; nearest valid: ${sugg}` : ''}`,
+        `Price ${formatPx(sent)} (YES) is not on ${p.ticker}'s price grid (${describeKalshiGrid(rules.ranges)})${sugg ? `; nearest valid: ${sugg}` : ''}`,
       );
     }
     return sent;
   }
 
-  #gridFor(ticker: string): KalshiPriceRange[] | null {
-    const g = this.#grids.get(ticker);
+  #rulesFor(ticker: string): MarketRules | null {
+    const g = this.#rules.get(ticker);
     if (!g || Date.now() - g.atMs > this.#gridTtlMs) return null;
-    return g.ranges;
+    return g;
   }
 
-  #rememberMarket(m: KalshiMarket): void {
-    if (m.priceRanges.length > 0) this.#grids.set(m.ticker, { ranges: m.priceRanges, atMs: Date.now() });
+  #rememberMarket(m: KalshiMarket): MarketRules {
+    const r: MarketRules = { ranges: m.priceRanges, fractional: m.fractionalTradingEnabled, atMs: Date.now() };
+    if (this.#rules.size >= 50_000) this.#rules.clear(); // bounded; refetched on demand
+    this.#rules.set(m.ticker, r);
+    return r;
   }
 
   /** Forget a cached price grid (e.g. after a price_level_structure change on the lifecycle channel). */
   forgetMarket(ticker: string): void {
-    this.#grids.delete(ticker);
+    this.#rules.delete(ticker);
   }
 
   #remember(clientOrderId: string, orderId: string): void {
@@ -524,13 +538,14 @@ export class KalshiClient implements LegVenueClient {
     const body = ep === 'v2' ? buildV2OrderBody(params) : buildLegacyOrderBody(params);
     // The pool holds headers for the configured endpoint; the other one is signed on the spot.
     log.debug({ clientOrderId: p.clientOrderId, endpoint: ep }, describeKalshiOrder(p));
-    const raw = await this.#once('POST', rel, {
-      body,
-      auth: 'presigned',
-      timeoutMs: this.#orderTimeoutMs,
-      notFound: 'market',
-      order: true,
-    });
+    let raw: unknown;
+    try {
+      raw = await this.#once('POST', rel, { body, auth: 'presigned', timeoutMs: this.#orderTimeoutMs, notFound: 'market', order: true });
+    } catch (err) {
+      // The venue knows the grid better than our cache: refetch it next time.
+      if (err instanceof VenueError && (err.kind === 'invalid_price' || err.kind === 'invalid_size')) this.forgetMarket(p.ticker);
+      throw err;
+    }
     if (ep === 'v2') {
       const a = this.#parse('create order answer', () => parseCreateOrderV2Answer(raw), true);
       this.#remember(p.clientOrderId, a.orderId);
@@ -607,10 +622,17 @@ export class KalshiClient implements LegVenueClient {
 
   /** `GET /markets/{ticker}`; caches the market's price grid. Unknown ticker -> VenueError('market_not_found'). */
   async getMarket(ticker: string): Promise<KalshiMarket> {
-    const raw = await this.#call('GET', `/markets/${encodeURIComponent(ticker)}`, { auth: 'none', notFound: 'market' });
-    const m = this.#parse('market', () => parseMarket(asObject(raw, 'market answer').market));
+    const m = await this.#fetchMarket(ticker, true);
     this.#rememberMarket(m);
     return m;
+  }
+
+  /** On the order path (retry false) a 429 fails fast instead of sleeping before the order. */
+  async #fetchMarket(ticker: string, retry: boolean): Promise<KalshiMarket> {
+    const rel = `/markets/${encodeURIComponent(ticker)}`;
+    const o: RequestOptions = { auth: 'none', notFound: 'market' };
+    const raw = retry ? await this.#call('GET', rel, o) : await this.#once('GET', rel, o);
+    return this.#parse('market', () => parseMarket(asObject(raw, 'market answer').market));
   }
 
   /** Pages of `GET /markets` (one request per page); every market seen primes the grid cache. */
