@@ -31,8 +31,8 @@ import type { SimClock } from './clock.ts';
 import { RealClock } from './clock.ts';
 import type { BookSide, EngineFill, LevelChange } from './engine/index.ts';
 import { EventBus } from './events.ts';
-import { FaultController, numParam, type Venue } from './faults.ts';
-import type { FeeRole, MarketStatus, SimMarket } from './markets.ts';
+import { FaultController, numParam, type ActiveFault, type Venue } from './faults.ts';
+import type { FeeRole, KalshiEventMeta, KalshiSeriesMeta, MarketStatus, SimMarket } from './markets.ts';
 import { OrderLog } from './order-log.ts';
 import type { Outcome, PlaceOrderRequest, PlaceOrderResult, RejectReason, SimFill, SimOrder } from './orders.ts';
 import { Rng } from './rng.ts';
@@ -54,6 +54,12 @@ export interface SimContextOptions {
   clock?: SimClock;
 }
 
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
 const opposite = (o: Outcome): Outcome => (o === 'yes' ? 'no' : 'yes');
 
 export class SimContext {
@@ -68,12 +74,16 @@ export class SimContext {
   readonly orders = new Map<string, SimOrder>();
   readonly fills: SimFill[] = [];
   readonly pairs: SimPair[] = [];
+  /** Kalshi series and events (markets reference them by ticker). */
+  readonly kalshiCatalog = { series: new Map<string, KalshiSeriesMeta>(), events: new Map<string, KalshiEventMeta>() };
 
   private readonly byKalshiKey = new Map<string, SimAccount>();
   private readonly byPolyApiKey = new Map<string, SimAccount>();
   private readonly byAddress = new Map<string, SimAccount>();
   private readonly byToken = new Map<string, { market: SimMarket; outcome: Outcome }>();
   private readonly byClientId = new Map<string, string>();
+  private readonly ordersByAccount = new Map<string, SimOrder[]>();
+  private readonly fillsByAccount = new Map<string, SimFill[]>();
   /** Separate stream for ids so scenario randomness is not shifted by order traffic. */
   private readonly idRng: Rng;
   private tradeSeq = 0;
@@ -203,16 +213,15 @@ export class SimContext {
   placeOrder(req: PlaceOrderRequest & { silent?: boolean }): PlaceOrderResult {
     const ts = this.clock.now();
     const market = this.markets.get(req.marketId);
-    const reject = (reason: RejectReason, message: string): PlaceOrderResult => {
+    const reject = (reason: RejectReason, message: string, fault?: ActiveFault): PlaceOrderResult => {
       if (!req.silent) this.logRequest(req, ts, market, 'rejected', reason);
-      return { ok: false, reason, message };
+      return fault ? { ok: false, reason, message, fault } : { ok: false, reason, message };
     };
     const account = this.accounts.get(req.accountId);
     if (!account) return reject('account_not_found', `unknown account ${req.accountId}`);
     if (!market) return reject('market_not_found', `market ${req.marketAlias ?? req.marketId} not found`);
-    if (this.faults.any && this.faults.take(req.venue, 'reject_order', ...this.aliases(market, req.marketAlias))) {
-      return reject('fault_injected', 'order rejected by an injected fault');
-    }
+    const injected = this.faults.any ? this.faults.take(req.venue, 'reject_order', ...this.aliases(market, req.marketAlias)) : undefined;
+    if (injected) return reject('fault_injected', 'order rejected by an injected fault', injected);
     if (market.status !== 'open') return reject('market_closed', `market ${req.marketAlias ?? market.id} is ${market.status}`);
     if (!Number.isSafeInteger(req.qty) || req.qty <= 0) return reject('invalid_size', `order size must be a positive number of contracts`);
     if (!Number.isSafeInteger(req.px) || req.px <= 0 || req.px >= PX_ONE) return reject('invalid_price', `price must be strictly between 0 and 1`);
@@ -283,6 +292,7 @@ export class SimContext {
     account.reserved += reservedCash;
     if (reservedQty > 0) this.adjustReservedQty(pos, order, reservedQty);
     this.orders.set(order.id, order);
+    if (!account.marketMaker) push(this.ordersByAccount, account.id, order);
     if (order.clientOrderId) this.byClientId.set(`${account.id}\u0000${order.clientOrderId}`, order.id);
 
     let maxFillQty: Qty | undefined;
@@ -317,7 +327,7 @@ export class SimContext {
         this.finish(order, 'canceled', ts);
       }
     }
-    if (res.changes.length > 0) this.bus.emit({ type: 'book', marketId: market.id, changes: res.changes, ts });
+    if (res.changes.length > 0) this.bus.emit({ type: 'book', marketId: market.id, changes: res.changes, ts, causeOrderId: order.id });
     this.bus.emit({ type: 'order', marketId: market.id, order, ts });
     if (!req.silent) this.logRequest(req, ts, market, 'accepted', order.cancelReason ?? undefined, order);
     return { ok: true, order, fills: myFills };
@@ -335,7 +345,7 @@ export class SimContext {
     o.remainingQty = 0;
     o.cancelReason = reason;
     this.finish(o, 'canceled', ts);
-    if (c) this.bus.emit({ type: 'book', marketId: market.id, changes: [c.change], ts });
+    if (c) this.bus.emit({ type: 'book', marketId: market.id, changes: [c.change], ts, causeOrderId: o.id });
     this.bus.emit({ type: 'order', marketId: market.id, order: o, ts });
     return { ok: true, order: o, removed };
   }
@@ -367,9 +377,19 @@ export class SimContext {
     o.remainingQty = newRemaining;
     const ts = this.clock.now();
     o.updatedTs = ts;
-    this.bus.emit({ type: 'book', marketId: market.id, changes: [change], ts });
+    this.bus.emit({ type: 'book', marketId: market.id, changes: [change], ts, causeOrderId: o.id });
     this.bus.emit({ type: 'order', marketId: market.id, order: o, ts });
     return { ok: true, order: o };
+  }
+
+  /** Every order of a (non-market-maker) account, oldest first. */
+  accountOrders(accountId: string): readonly SimOrder[] {
+    return this.ordersByAccount.get(accountId) ?? [];
+  }
+
+  /** Every fill record of a (non-market-maker) account, oldest first. */
+  accountFills(accountId: string): readonly SimFill[] {
+    return this.fillsByAccount.get(accountId) ?? [];
   }
 
   /** Resting orders of an account (optionally in one market). */
@@ -429,6 +449,8 @@ export class SimContext {
     o.status = status;
     o.remainingQty = 0;
     o.updatedTs = ts;
+    // Scenario market makers churn orders all day: forget their finished ones.
+    if (account.marketMaker) this.orders.delete(o.id);
   }
 
   private settleTrade(market: SimMarket, taker: SimOrder, f: EngineFill, ts: number): SimFill {
@@ -540,7 +562,10 @@ export class SimContext {
       fee,
       ts,
     };
-    this.fills.push(fill);
+    if (!a.marketMaker) {
+      this.fills.push(fill);
+      push(this.fillsByAccount, a.id, fill);
+    }
     this.bus.emit({ type: 'fill', marketId: market.id, fill, ts });
     return fill;
   }

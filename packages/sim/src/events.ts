@@ -7,7 +7,7 @@ import type { SimFill, SimOrder } from './orders.ts';
 
 export type SimEvent =
   /** All level changes of ONE engine operation (a match, a rest, a cancel), in order. */
-  | { type: 'book'; marketId: string; changes: LevelChange[]; ts: number }
+  | { type: 'book'; marketId: string; changes: LevelChange[]; ts: number; /** The order whose placement / cancel caused it. */ causeOrderId?: string }
   /** One match between two orders, at the maker's YES price. Emitted before the 'book' event of the same operation. */
   | { type: 'trade'; marketId: string; tradeId: string; yesPx: Px; qty: Qty; takerSide: BookSide; takerOrderId: string; makerOrderId: string; ts: number }
   /** An order was created or changed (fill, cancel). */

@@ -146,3 +146,25 @@ export interface SimMarket {
 export function newMarket(init: Omit<SimMarket, 'book' | 'lastTradePx' | 'volume'> & { lastTradePx?: Px | null }): SimMarket {
   return { ...init, book: new OrderBook(), lastTradePx: init.lastTradePx ?? null, volume: 0 };
 }
+
+/** Kalshi series (fee parameters live here; events may override them). */
+export interface KalshiSeriesMeta {
+  ticker: string;
+  title: string;
+  category: string;
+  tags: string[];
+  frequency: string;
+  feeType: 'quadratic' | 'quadratic_with_maker_fees' | 'quadratic_with_combo_maker_fees' | 'flat';
+  feeMultiplier: number;
+}
+
+export interface KalshiEventMeta {
+  eventTicker: string;
+  seriesTicker: string;
+  title: string;
+  subTitle: string;
+  mutuallyExclusive: boolean;
+  strikeDate: string | null;
+  feeTypeOverride?: KalshiSeriesMeta['feeType'] | null;
+  feeMultiplierOverride?: number | null;
+}

@@ -3,7 +3,7 @@
 
 import type { Micros, Px, Qty } from '@parity/trading';
 import type { BookSide, SelfTradeMode, TimeInForce } from './engine/index.ts';
-import type { Venue } from './faults.ts';
+import type { ActiveFault, Venue } from './faults.ts';
 import type { FeeRole } from './markets.ts';
 
 export type Outcome = 'yes' | 'no';
@@ -116,4 +116,5 @@ export type PlaceOrderResult =
       /** This order's own fill records from the immediate match (taker side). */
       fills: SimFill[];
     }
-  | { ok: false; reason: RejectReason; message: string };
+  /** `fault` is set when an injected reject_order fault caused the rejection (its params may carry a venue code/status). */
+  | { ok: false; reason: RejectReason; message: string; fault?: ActiveFault };

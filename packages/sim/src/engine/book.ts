@@ -137,8 +137,8 @@ export class OrderBook {
           level.total -= m.remaining;
           this.byId.delete(m.id);
           res.makersCancelled.push({ id: m.id, owner: m.owner, remaining: m.remaining });
+          res.changes.push({ side: oppSide, px: p, size: level.total, delta: -m.remaining });
           m.remaining = 0;
-          res.changes.push({ side: oppSide, px: p, size: level.total });
           continue;
         }
         const q = m.remaining < budget ? m.remaining : budget;
@@ -157,7 +157,7 @@ export class OrderBook {
           qty: q,
           makerRemaining: m.remaining,
         });
-        res.changes.push({ side: oppSide, px: p, size: level.total });
+        res.changes.push({ side: oppSide, px: p, size: level.total, delta: -q });
         if (m.remaining === 0) {
           level.head++;
           this.byId.delete(m.id);
@@ -201,7 +201,7 @@ export class OrderBook {
       level.head = 0;
       if ((m.side === 'bid' && m.px === this.bestBidPx) || (m.side === 'ask' && m.px === this.bestAskPx)) this.advanceBest(m.side);
     }
-    return { order: m, removed, change: { side: m.side, px: m.px, size: level.total } };
+    return { order: m, removed, change: { side: m.side, px: m.px, size: level.total, delta: -removed } };
   }
 
   /**
@@ -213,9 +213,10 @@ export class OrderBook {
     if (!m || newRemaining >= m.remaining || newRemaining < 0) return null;
     if (newRemaining === 0) return this.cancel(id)!.change;
     const level = (m.side === 'bid' ? this.bids : this.asks)[m.px]!;
-    level.total -= m.remaining - newRemaining;
+    const cut = m.remaining - newRemaining;
+    level.total -= cut;
     m.remaining = newRemaining;
-    return { side: m.side, px: m.px, size: level.total };
+    return { side: m.side, px: m.px, size: level.total, delta: -cut };
   }
 
   /** How much of `o` could fill right now (stops at `want`), honouring self-trade rules. */
@@ -255,7 +256,7 @@ export class OrderBook {
     if (o.side === 'bid') {
       if (o.px > this.bestBidPx) this.bestBidPx = o.px;
     } else if (o.px < this.bestAskPx) this.bestAskPx = o.px;
-    changes.push({ side: o.side, px: o.px, size: level.total });
+    changes.push({ side: o.side, px: o.px, size: level.total, delta: qty });
   }
 
   private advanceBest(side: BookSide): void {

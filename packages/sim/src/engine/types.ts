@@ -63,11 +63,12 @@ export interface EngineFill {
   makerRemaining: Qty;
 }
 
-/** A price level's new total size; 0 means the level is gone. */
+/** A price level's new total size (0 = the level is gone) and the signed change that led there. */
 export interface LevelChange {
   side: BookSide;
   px: Px;
   size: Qty;
+  delta: Qty;
 }
 
 export type EngineRejectReason = 'post_only_cross' | 'fok_not_filled' | 'invalid_order';
