@@ -147,10 +147,12 @@ test('idempotent across a reconnect: the repeat of a leg gets the stored result,
     assert.deepEqual(second, first);
     // Concurrent duplicates while the first is still running share its single execution.
     r.venue.hold();
-    const twins = [s2.sendLeg(kalshiLeg('idem-2'), { deadlineMs: 5000 }), r.trader.execute(kalshiLeg('idem-2'), Date.now() + 5000)];
+    const viaController = s2.sendLeg(kalshiLeg('idem-2'), { deadlineMs: 5000 });
+    const direct = r.trader.execute(kalshiLeg('idem-2'), Date.now() + 5000);
     await waitFor(() => r.venue.submits.includes('idem-2'), 'the order to reach the venue');
     r.venue.release();
-    const [a, b] = await Promise.all(twins);
+    const a = await viaController;
+    const b = await direct;
     assert.deepEqual(a, b.result);
     assert.deepEqual(r.venue.submits, ['idem-1', 'idem-2']);
   } finally {
