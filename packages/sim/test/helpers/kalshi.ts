@@ -1,9 +1,9 @@
 // Test-side Kalshi request signing with node:crypto (independent of any client library).
 
 import { constants, sign } from 'node:crypto';
-import type { KeyLike } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
-export function kalshiHeaders(keyId: string, privateKey: KeyLike, method: string, pathWithQuery: string, tsMs = Date.now()): Record<string, string> {
+export function kalshiHeaders(keyId: string, privateKey: KeyObject, method: string, pathWithQuery: string, tsMs = Date.now()): Record<string, string> {
   const path = pathWithQuery.split('?')[0]!;
   const sig = sign('sha256', Buffer.from(`${tsMs}${method}${path}`), { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
   return { 'KALSHI-ACCESS-KEY': keyId, 'KALSHI-ACCESS-TIMESTAMP': String(tsMs), 'KALSHI-ACCESS-SIGNATURE': sig.toString('base64') };
@@ -13,11 +13,11 @@ export function kalshiHeaders(keyId: string, privateKey: KeyLike, method: string
 export type Json = ReturnType<typeof JSON.parse>;
 
 export interface KalshiCaller {
-  (method: string, path: string, body?: unknown, opts?: { tsMs?: number; key?: KeyLike; keyId?: string }): Promise<{ status: number; headers: Headers; json: Json }>;
+  (method: string, path: string, body?: unknown, opts?: { tsMs?: number; key?: KeyObject; keyId?: string }): Promise<{ status: number; headers: Headers; json: Json }>;
 }
 
 /** A signed fetch against `apiBase` (http://host:port/trade-api/v2). */
-export function kalshiCaller(apiBase: string, keyId: string, privateKey: KeyLike): KalshiCaller {
+export function kalshiCaller(apiBase: string, keyId: string, privateKey: KeyObject): KalshiCaller {
   const prefix = new URL(apiBase).pathname;
   return async (method, path, body, opts = {}) => {
     const full = `${prefix}${path}`;
