@@ -453,4 +453,6 @@ test('WS auth headers sign GET /trade-api/ws/v2', async () => {
   const c = client({ wsUrl: 'ws://127.0.0.1:1/trade-api/ws/v2' });
   const h = c.wsAuthHeaders();
   assert.ok(verifyKalshiRequest(publicKey, 'GET', '/trade-api/ws/v2', h).ok);
+  const asRecord: Record<string, string> = await c.wsAuthHeadersAsync();
+  assert.ok(verifyKalshiRequest(publicKey, 'GET', '/trade-api/ws/v2?x=1', asRecord).ok);
 });

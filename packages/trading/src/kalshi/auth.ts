@@ -10,11 +10,12 @@ export const KALSHI_HEADER_KEY = 'KALSHI-ACCESS-KEY';
 export const KALSHI_HEADER_SIGNATURE = 'KALSHI-ACCESS-SIGNATURE';
 export const KALSHI_HEADER_TIMESTAMP = 'KALSHI-ACCESS-TIMESTAMP';
 
-export interface KalshiAuthHeaders {
+// A type alias (not an interface) so it is assignable to Record<string, string> header maps.
+export type KalshiAuthHeaders = {
   'KALSHI-ACCESS-KEY': string;
   'KALSHI-ACCESS-SIGNATURE': string;
   'KALSHI-ACCESS-TIMESTAMP': string;
-}
+};
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -177,6 +178,11 @@ export class KalshiSigner {
  */
 export function kalshiWsAuthHeaders(signer: KalshiSigner, wsUrl: string, timestampMs: number = Date.now()): KalshiAuthHeaders {
   return signer.headers('GET', new URL(wsUrl).pathname, timestampMs);
+}
+
+/** Same, signed on libuv's thread pool (does not block the event loop for the RSA work). */
+export function kalshiWsAuthHeadersAsync(signer: KalshiSigner, wsUrl: string, timestampMs: number = Date.now()): Promise<KalshiAuthHeaders> {
+  return signer.headersAsync('GET', new URL(wsUrl).pathname, timestampMs);
 }
 
 // ---- verification (tests, the simulator) -------------------------------------------------------

@@ -12,7 +12,7 @@ import { VenueError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { PX_ONE, formatPx, formatQty, type Px } from '../units.ts';
 import type { LegRequest, LegVenueClient, VenueOrderReport } from '../execution/types.ts';
-import { KalshiSigner, kalshiWsAuthHeaders, type HttpMethod, type KalshiAuthHeaders } from './auth.ts';
+import { KalshiSigner, kalshiWsAuthHeaders, kalshiWsAuthHeadersAsync, type HttpMethod, type KalshiAuthHeaders } from './auth.ts';
 import { PresignedHeaderPool, type PresignOptions, type PresignStats } from './presign.ts';
 import { describeKalshiGrid, isOnKalshiGrid, isWholeCent, nearestOnGrid } from './grid.ts';
 import {
@@ -334,6 +334,11 @@ export class KalshiClient implements LegVenueClient {
   /** Auth headers for the market-data WebSocket upgrade (sign GET + the WS URL's path). */
   wsAuthHeaders(): KalshiAuthHeaders {
     return kalshiWsAuthHeaders(this.#needSigner(), this.wsUrl);
+  }
+
+  /** Same, signed off the event loop: pass as the market-data feed's `authHeaders` callback. */
+  wsAuthHeadersAsync(): Promise<KalshiAuthHeaders> {
+    return kalshiWsAuthHeadersAsync(this.#needSigner(), this.wsUrl);
   }
 
   async close(): Promise<void> {
