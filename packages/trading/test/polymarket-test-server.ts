@@ -206,6 +206,9 @@ export class FakeClob {
     }
     if (req.method === 'GET' && p === '/balance-allowance')
       return this.send(res, 200, { balance: '1500000000', allowances: { [EXCHANGES.false!]: '115792089237316195423570985008687907853269984665640564039457584007913129639935' } });
+    if (req.method === 'GET' && p === '/balance-allowance/update') return this.send(res, 200, '');
+    if (req.method === 'GET' && p === '/data/trades') return this.send(res, 200, { data: [], next_cursor: 'LTE=', limit: 100, count: 0 });
+    if (req.method === 'POST' && p === '/v1/heartbeats') return this.send(res, 200, { heartbeat_id: 'hb-1' });
     if (req.method === 'GET' && p === '/data/orders') {
       const all = [...this.orders.values()];
       return u.searchParams.get('next_cursor') === 'MA=='
