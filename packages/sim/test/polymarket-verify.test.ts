@@ -323,3 +323,63 @@ test('§6.5 precision rules: every client output the CLOB accepts passes; the do
     'order 0xabc is invalid. Size (4.99) lower than the minimum: 5',
   );
 });
+
+test('fast path = viem reference: digests and recovered signers agree on every vector and on random orders', async () => {
+  const { recoverSigner, fastDigest, fastOrderStructHash, nativeRecoveryLoaded } = await import('../src/polymarket/fast-verify.ts');
+  const { ORDER_TYPES } = await import('../src/polymarket/constants.ts');
+  const { orderMessage } = await import('../src/polymarket/order-wire.ts');
+  const { privateKeyToAccount } = await import('viem/accounts');
+  const fc = (await import('fast-check')).default;
+  assert.equal(nativeRecoveryLoaded(), true);
+  for (const c of orderCases) {
+    const { order } = parsePostOrderBody(c.body);
+    const d = exchangeDomain(137, { orderVersion: c.version, negRisk: c.negRisk });
+    const ref = await checkOrderSignature(order, d, walletOwner, { reference: true });
+    const fast = await checkOrderSignature(order, d, walletOwner);
+    assert.equal(fast.ok, ref.ok, c.id);
+    assert.equal(fast.orderId, ref.orderId, c.id);
+    if (fast.ok && ref.ok) assert.equal(fast.signedBy.toLowerCase(), ref.signedBy.toLowerCase());
+    if (order.signatureType !== 3) {
+      const digest = fastDigest(domainSeparator(d), fastOrderStructHash(order));
+      assert.equal(recoverSigner(digest, order.signature, 'native'), owner.toLowerCase());
+      assert.equal(recoverSigner(digest, order.signature, 'noble'), owner.toLowerCase());
+      // v as 0/1 is the same signature; the malleable high-s twin is refused.
+      const v = parseInt(order.signature.slice(-2), 16);
+      assert.equal(recoverSigner(digest, `${order.signature.slice(0, -2)}0${v - 27}` as `0x${string}`), owner.toLowerCase());
+      const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+      const s = BigInt(`0x${order.signature.slice(66, 130)}`);
+      const highS = `${order.signature.slice(0, 66)}${(n - s).toString(16).padStart(64, '0')}${(v === 27 ? 28 : 27).toString(16)}` as `0x${string}`;
+      assert.equal(recoverSigner(digest, highS), null);
+    }
+  }
+  const signerAcct = privateKeyToAccount(v2.test_wallet.private_key);
+  const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n });
+  const b32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `0x${Buffer.from(b).toString('hex')}` as `0x${string}`);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({ salt: fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), tokenId: u256, makerAmount: u256, takerAmount: u256, timestamp: u256, metadata: b32, builder: b32 }),
+      fc.boolean(),
+      fc.constantFrom(0, 1, 2),
+      fc.constantFrom(2 as const, 3 as const),
+      fc.boolean(),
+      async (f, buy, signatureType, orderVersion, negRisk) => {
+        const order = {
+          ...f,
+          maker: signerAcct.address,
+          signer: signerAcct.address,
+          tokenIdStr: f.tokenId.toString(),
+          side: buy ? ('BUY' as const) : ('SELL' as const),
+          signatureType,
+          expiration: 0n,
+          signature: '0x' as `0x${string}`,
+        };
+        const d = exchangeDomain(137, { orderVersion, negRisk });
+        order.signature = await signerAcct.signTypedData({ domain: d, types: ORDER_TYPES, primaryType: 'Order', message: orderMessage(order) });
+        const fast = await checkOrderSignature(order, d, () => undefined);
+        assert.ok(fast.ok);
+        assert.equal(fast.orderId, orderHashReference(order, d));
+      },
+    ),
+    { numRuns: 40, seed: 1 },
+  );
+});

@@ -1,5 +1,7 @@
-// EIP-712 order hashing and signature verification (spec §5), with viem's hashTypedData and
-// recoverAddress: an implementation independent of the trading client's signer.
+// EIP-712 order hashing and signature verification (spec §5), independent of the trading
+// client's signer: the order path uses fast-verify.ts (direct struct encoding + native recovery),
+// pinned by tests to viem's hashTypedData / recoverAddress, which remain available as the
+// reference path (`reference: true`).
 
 import {
   hashDomain,
@@ -22,6 +24,7 @@ import {
   SIG_POLY_1271,
   ZERO_BYTES32,
 } from './constants.ts';
+import { ORDER_TYPE_STRING, fastDigest, fastOrderStructHash, recoverSigner, toHexBytes } from './fast-verify.ts';
 import { orderMessage, type SignedOrder } from './order-wire.ts';
 
 /** Which exchange a market's orders must be signed for (§0, §2.1). */
@@ -48,8 +51,6 @@ export function exchangeDomain(chainId: number, x: ExchangeChoice): ExchangeDoma
   };
 }
 
-const ORDER_TYPE_STRING =
-  'Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)';
 
 /** Domain separators are the same for every order of a domain: compute each once. */
 const separatorCache = new Map<string, Hex>();
@@ -73,13 +74,14 @@ export function domainSeparator(d: ExchangeDomain): Hex {
   return s;
 }
 
-export function orderStructHash(o: SignedOrder): Hex {
+/** viem's hashStruct(Order) (reference path). */
+export function orderStructHashReference(o: SignedOrder): Hex {
   return hashStruct({ data: orderMessage(o), primaryType: 'Order', types: ORDER_TYPES });
 }
 
 /** The order id the CLOB reports: the EIP-712 digest of the order under its exchange's domain (§5.4). */
 export function orderHash(o: SignedOrder, d: ExchangeDomain): Hex {
-  return keccak256(concatHex(['0x1901', domainSeparator(d), orderStructHash(o)]));
+  return toHexBytes(fastDigest(domainSeparator(d), fastOrderStructHash(o)));
 }
 
 /** Slow reference path (viem's full hashTypedData), kept for tests to cross-check orderHash. */
@@ -100,13 +102,24 @@ export async function checkOrderSignature(
   o: SignedOrder,
   d: ExchangeDomain,
   walletOwner: (wallet: Address) => Address | undefined,
+  opts: { reference?: boolean } = {},
 ): Promise<SignatureCheck> {
-  const structHash = orderStructHash(o);
   const sep = domainSeparator(d);
-  const orderId = keccak256(concatHex(['0x1901', sep, structHash]));
+  let structHash: Hex;
+  let orderId: Hex;
+  let digestBytes: Uint8Array | null = null;
+  if (opts.reference) {
+    structHash = orderStructHashReference(o);
+    orderId = keccak256(concatHex(['0x1901', sep, structHash]));
+  } else {
+    const sh = fastOrderStructHash(o);
+    structHash = toHexBytes(sh);
+    digestBytes = fastDigest(sep, sh);
+    orderId = toHexBytes(digestBytes);
+  }
   if (o.signatureType !== SIG_POLY_1271) {
     if (o.signature.length !== 132) return { ok: false, orderId, reason: 'signature is not 65 bytes' };
-    const signedBy = await recoverOrNull(orderId, o.signature);
+    const signedBy = digestBytes ? recoverSigner(digestBytes, o.signature) : await recoverOrNull(orderId, o.signature);
     if (signedBy === null) return { ok: false, orderId, reason: 'signature does not recover' };
     if (signedBy.toLowerCase() !== o.signer.toLowerCase()) {
       return { ok: false, orderId, reason: `signature recovers to ${signedBy}, not the signer` };
@@ -150,7 +163,7 @@ export async function checkOrderSignature(
       salt: ZERO_BYTES32,
     },
   });
-  const signedBy = await recoverOrNull(digest, inner);
+  const signedBy = opts.reference ? await recoverOrNull(digest, inner) : recoverSigner(Buffer.from(digest.slice(2), 'hex'), inner);
   if (signedBy === null || signedBy.toLowerCase() !== owner.toLowerCase()) {
     return { ok: false, orderId, reason: 'inner 1271 signature is not the wallet owner' };
   }
