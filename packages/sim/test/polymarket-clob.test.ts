@@ -61,8 +61,11 @@ before(async () => {
   quote(nba, 5000, 5500, 10_000); // 100 shares each side
   quote(nr, 3000, 3200, 10_000);
   quote(fine, 4950, 5050, 10_000);
-  pm = await startPolymarketVenue(ctx, { host: '127.0.0.1' });
+  pm = await startPolymarketVenue(ctx, { host: '127.0.0.1', onRequest: (_s, method, path) => calls.push(`${method} ${path}`) });
 });
+
+/** Every request the official client made, in order. */
+const calls: string[] = [];
 
 after(async () => {
   await pm.close();
@@ -89,6 +92,7 @@ test('official client: create, derive and create-or-derive give the same determi
 test('official client: a FAK market BUY fills against the book; the order and trade read back', async () => {
   const client = new ClobClient({ host: pm.clobUrl, chain: 137, signer, creds, signatureType: 0 });
   const cashBefore = trader.cash;
+  calls.length = 0;
   const res = await client.createAndPostMarketOrder({ tokenID: nba.polymarket!.yesTokenId, amount: 10, side: Side.BUY, price: 0.56 }, undefined, OrderType.FAK);
   assert.equal(res.success, true, JSON.stringify(res));
   assert.equal(res.errorMsg, '');
@@ -99,6 +103,13 @@ test('official client: a FAK market BUY fills against the book; the order and tr
   assert.equal(res.makingAmount, '9.8175');
   assert.equal(res.tradeIDs?.length, 1);
   assert.equal(res.transactionsHashes?.length, 1);
+  // What the unpatched client needed for it: the order version, market info by token, the POST.
+  assert.deepEqual(calls, [
+    'GET /version',
+    `GET /markets-by-token/${nba.polymarket!.yesTokenId}`,
+    `GET /clob-markets/${nba.polymarket!.conditionId}`,
+    'POST /order',
+  ]);
   // Taker fee: 17.85 x 0.05 x 0.55 x 0.45 = 0.22089375 -> 0.22089 (5 decimals).
   assert.equal(cashBefore - trader.cash, 9_817_500 + 220_890);
   assert.equal(trader.positions.get(nba.id)?.yes, 1785);

@@ -119,6 +119,8 @@ export interface HttpServiceOptions {
   /** Called for unexpected handler errors (the answer is a 500 either way). */
   onError?: (e: unknown, req: HttpRequest) => void;
   notFound?: (req: HttpRequest) => HttpResponse;
+  /** Observes every request (method, path) before it is handled, e.g. for a request log. */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export function createHttpService(opts: HttpServiceOptions): Server {
@@ -136,6 +138,7 @@ export function createHttpService(opts: HttpServiceOptions): Server {
       };
       try {
         r.body = await readBody(req);
+        opts.onRequest?.(r.method, r.path);
         const m = opts.router.match(r.method, r.path);
         if (!m) return send(res, notFound(r));
         r = { ...r, params: m.params };

@@ -21,6 +21,8 @@ export interface PolymarketVenueOptions extends PolyVenueOptions, MarketWsOption
   host: string;
   /** Called with unexpected handler errors (answered 500). */
   onError?: (e: unknown) => void;
+  /** Observes every HTTP request: service, method, path (no query). */
+  onRequest?: (service: 'clob' | 'gamma', method: string, path: string) => void;
 }
 
 export interface PolymarketVenueHandle {
@@ -46,7 +48,12 @@ export async function startPolymarketVenue(ctx: SimContext, opts: PolymarketVenu
   const venue = new PolyVenue(ctx, opts);
   const ws = new MarketWs(ctx, opts);
   const onError = (e: unknown): void => opts.onError?.(e);
-  const clob: Server = createHttpService({ router: buildClobRouter(venue), gate: faultGate(ctx, 'clob'), onError });
+  const clob: Server = createHttpService({
+    router: buildClobRouter(venue),
+    gate: faultGate(ctx, 'clob'),
+    onError,
+    onRequest: (method, path) => opts.onRequest?.('clob', method, path),
+  });
   clob.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/ws/market') ws.handleUpgrade(req, socket, head);
@@ -56,6 +63,7 @@ export async function startPolymarketVenue(ctx: SimContext, opts: PolymarketVenu
     router: buildGammaRouter(ctx),
     gate: faultGate(ctx, 'gamma'),
     onError,
+    onRequest: (method, path) => opts.onRequest?.('gamma', method, path),
     notFound: () => gammaError(404, 'not found', 'route not found'),
   });
   const clobPort = await listen(clob, opts.host);
