@@ -42,14 +42,15 @@ async function rig(o: { controllerDry?: boolean; trader?: Partial<TraderConfig>;
   const trader = new Trader({ config, clients: { kalshi: venue }, served: o.served ?? ['kalshi'], store });
   await trader.start();
   await waitFor(() => server.isConnected('kalshi'), 'the trader to register');
-  return {
+  const r: Rig = {
     server, trader, venue, store, config,
     done: async () => {
       await trader.stop();
-      await server.close();
+      await r.server.close(); // the current one: tests may restart it
       tmp.cleanup();
     },
   };
+  return r;
 }
 
 /** Restart the controller's server on the same port (the trader's URL stays valid). */
