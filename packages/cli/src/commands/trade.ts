@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import {
   ConfigError,
+  buildExecutionClients,
   envBool,
   executeLeg,
   parsePx,
@@ -11,7 +12,6 @@ import {
   type LegRequest,
   type Platform,
 } from '@parity/trading';
-import { buildExecutionClients } from '@parity/trading/execution/clients-from-env.ts';
 
 interface TradeOpts {
   platform: string;
@@ -73,10 +73,11 @@ export function registerTrade(program: Command): void {
       };
       const invalid = validateLeg(req);
       if (invalid) throw new ConfigError(invalid);
-      const clients = dryRun ? {} : await buildExecutionClients(process.env, { platforms: [req.platform] });
-      const result = await executeLeg(req, clients, { dryRun });
+      // Dry run builds no client at all: nothing can reach a venue.
+      const clients = dryRun ? null : await buildExecutionClients(process.env, { platforms: [req.platform] });
+      const result = await executeLeg(req, clients ?? {}, { dryRun });
       process.stdout.write(`${JSON.stringify({ dryRun, ...result }, null, 2)}\n`);
-      await clients.close?.();
+      await clients?.close();
       process.exitCode = result.success ? 0 : 1;
     });
 }

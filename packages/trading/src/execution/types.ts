@@ -90,6 +90,8 @@ export interface LegVenueClient {
   submitLeg(req: LegRequest): Promise<VenueOrderReport>;
   /** Look the leg's order up by its client order id; null when the venue has no such order. */
   lookupLeg(req: LegRequest): Promise<VenueOrderReport | null>;
+  /** Available cash at the venue, in micro-dollars: a read-only call that proves the credentials. */
+  balanceMicros?(): Promise<Micros>;
 }
 
 /** Clients available for execution on this process; a missing one means "not here". */

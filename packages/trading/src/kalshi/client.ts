@@ -10,7 +10,7 @@ import { Pool } from 'undici';
 import { ConfigError } from '../env.ts';
 import { VenueError } from '../errors.ts';
 import { logger } from '../log.ts';
-import { PX_ONE, formatPx, formatQty, type Px } from '../units.ts';
+import { PX_ONE, formatPx, formatQty, type Micros, type Px } from '../units.ts';
 import type { LegRequest, LegVenueClient, VenueOrderReport } from '../execution/types.ts';
 import { KalshiSigner, kalshiWsAuthHeaders, kalshiWsAuthHeadersAsync, type HttpMethod, type KalshiAuthHeaders } from './auth.ts';
 import { PresignedHeaderPool, type PresignOptions, type PresignStats } from './presign.ts';
@@ -600,6 +600,11 @@ export class KalshiClient implements LegVenueClient {
   async getBalance(opts: { exchangeIndex?: number; subaccount?: number } = {}): Promise<KalshiBalance> {
     const raw = await this.#call('GET', '/portfolio/balance', { query: { ...opts }, auth: 'signed' });
     return this.#parse('balance', () => parseBalance(raw));
+  }
+
+  /** LegVenueClient: available cash, proving the credentials with a signed read. */
+  async balanceMicros(): Promise<Micros> {
+    return (await this.getBalance()).balance;
   }
 
   async getPositions(filter: KalshiPositionsFilter = {}): Promise<KalshiPositionsPage> {
