@@ -45,7 +45,7 @@ interface SeriesJob {
 }
 
 /** Per-league knowledge gathered from this run's Kalshi data. */
-interface LeagueKnowledge {
+export interface LeagueKnowledge {
   codes: Set<string>;
   names: Map<string, Set<string>>;
 }
@@ -159,7 +159,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
       list.push(m);
     }
     for (const [eventKey, list] of byEvent) {
-      const legs = buildLegs(job, eventKey, list, know(job.league), data, issues, candidates);
+      const { legs, rejected, issues: evIssues } = eventLegs(data, job.league, job.type, eventKey, list, know(job.league));
+      candidates.push(...rejected);
+      issues.push(...evIssues);
       for (const leg of legs) {
         if (job.league.kind === 'esports') {
           let a = esportsLegs.get(job.league.code);
@@ -291,20 +293,25 @@ function spreadTeamName(s: string): string | null {
   return m ? m[1]!.trim() : null;
 }
 
-/** Turn one Kalshi event into legs; unusable markets become rejected candidates and issues. */
-function buildLegs(
-  job: SeriesJob,
+/**
+ * Turn one Kalshi event (its markets of one series) into legs; unusable markets become rejected
+ * candidates, and unparseable events issues. `know` = what the run learned about the league
+ * (defaults to the data file's codes).
+ */
+export function eventLegs(
+  data: LeagueData,
+  league: League,
+  type: MarketType,
   eventKey: string,
   markets: KalshiMarket[],
-  know: LeagueKnowledge,
-  data: LeagueData,
-  issues: DiscoveryIssue[],
-  out: Candidate[],
-): KalshiLeg[] {
-  const { league, type } = job;
-  const rejectAll = (why: string): KalshiLeg[] => {
+  know: LeagueKnowledge = { codes: new Set(league.teams.keys()), names: new Map() },
+): { legs: KalshiLeg[]; rejected: Candidate[]; issues: DiscoveryIssue[] } {
+  const out: Candidate[] = [];
+  const issues: DiscoveryIssue[] = [];
+  const done = (legs: KalshiLeg[]): { legs: KalshiLeg[]; rejected: Candidate[]; issues: DiscoveryIssue[] } => ({ legs, rejected: out, issues });
+  const rejectAll = (why: string): { legs: KalshiLeg[]; rejected: Candidate[]; issues: DiscoveryIssue[] } => {
     for (const m of markets) out.push(bareRejected(m, league, type, eventKey, why));
-    return [];
+    return done([]);
   };
   let parsed;
   try {
@@ -420,7 +427,7 @@ function buildLegs(
     }
     legs.push({ market: m, league, type, eventKey, date: parsed.date, codes, teamNames: names, yes, line });
   }
-  return legs;
+  return done(legs);
 }
 
 function polyCode(league: League, code: string): string {

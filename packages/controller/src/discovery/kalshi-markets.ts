@@ -122,6 +122,8 @@ export interface HttpKalshiMarketsOptions {
 export class HttpKalshiMarkets implements KalshiMarketsSource {
   readonly baseUrl: string;
   requests = 0;
+  private pausedUntil = 0;
+  private consecutive429 = 0;
   private readonly bucket: TokenBucket;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
@@ -147,10 +149,11 @@ export class HttpKalshiMarkets implements KalshiMarketsSource {
     if (q.cursor) params.set('cursor', q.cursor);
     const url = `${this.baseUrl}/markets?${params.toString()}`;
     const what = `Kalshi GET /markets?${params.toString()}`;
-    // Kalshi sends no Retry-After on 429 (kalshi.md §8): exponential backoff from 1 s.
-    let backoffMs = 1000;
     for (let attempt = 1; ; attempt++) {
       await this.bucket.take();
+      // A 429 slows every request of this client, not only the one that got it.
+      const paused = this.pausedUntil - Date.now();
+      if (paused > 0) await this.sleep(paused);
       this.requests++;
       let res: Response;
       try {
@@ -168,10 +171,17 @@ export class HttpKalshiMarkets implements KalshiMarketsSource {
         if (attempt >= this.maxAttempts) {
           throw new VenueError(res.status === 429 ? 'rate_limited' : 'venue', `${what}: HTTP ${res.status} after ${attempt} attempts`, { platform: 'kalshi', httpStatus: res.status });
         }
-        await this.sleep(ra ?? backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 64_000);
+        // Kalshi sends no Retry-After on 429 (kalshi.md §8): exponential backoff from 1 s,
+        // escalating with consecutive 429s across all requests, capped at 64 s.
+        const wait = ra ?? Math.min(1000 * 2 ** this.consecutive429, 64_000);
+        if (res.status === 429) {
+          this.consecutive429++;
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+        }
+        await this.sleep(wait);
         continue;
       }
+      this.consecutive429 = 0;
       const text = await res.text();
       if (!res.ok) throw new VenueError('venue', `${what}: HTTP ${res.status} ${text.slice(0, 200)}`, { platform: 'kalshi', httpStatus: res.status });
       let body: unknown;

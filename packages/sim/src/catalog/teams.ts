@@ -110,7 +110,7 @@ export const SIM_LEAGUES: SimLeague[] = [
       ['MUN', null, 'Man Utd', 'Manchester United FC'], ['TOT', null, 'Tottenham', 'Tottenham Hotspur FC'], ['ROM', null, 'Roma', 'AS Roma'],
       ['FCP', null, 'Porto', 'FC Porto'], ['RBB', 'bet', 'Real Betis', 'Real Betis Balompié'], ['AJA', null, 'Ajax', 'AFC Ajax'],
       ['FEY', null, 'Feyenoord', 'Feyenoord'], ['GAL', null, 'Galatasaray', 'Galatasaray'], ['LAZ', null, 'Lazio', 'SS Lazio'],
-      ['OL', 'lyo', 'Lyon', 'Olympique Lyonnais'],
+      ['OL', 'lyo1', 'Lyon', 'Olympique Lyonnais'],
     ]),
   },
   {
