@@ -2,6 +2,8 @@
 
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerController } from './commands/controller.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerTrade } from './commands/trade.ts';
 import { registerTrader } from './commands/trader.ts';
 import { reportFatal } from './fatal.ts';
@@ -20,7 +22,9 @@ const program = new Command()
   .exitOverride();
 
 registerTrade(program);
+registerController(program);
 registerTrader(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);
