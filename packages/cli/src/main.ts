@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerController } from './commands/controller.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerSim } from './commands/sim.ts';
 import { registerTrade } from './commands/trade.ts';
 import { registerTrader } from './commands/trader.ts';
 import { reportFatal } from './fatal.ts';
@@ -22,6 +23,7 @@ const program = new Command()
   .exitOverride();
 
 registerTrade(program);
+registerSim(program);
 registerController(program);
 registerTrader(program);
 registerDemo(program);

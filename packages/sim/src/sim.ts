@@ -18,6 +18,7 @@ import { SimContext } from './context.ts';
 import type { ActiveFault, FaultSpec, Venue } from './faults.ts';
 import { startKalshiVenue, type KalshiVenue } from './kalshi/index.ts';
 import type { OrderLogEntry } from './order-log.ts';
+import { startPolymarketVenue } from './polymarket/index.ts';
 import { buildScenario, type InjectArbOptions, type PairsFileEntry, type Scenario } from './scenario/build.ts';
 import type { ArbWindow } from './scenario/market-maker.ts';
 import { loadScenario, type ScenarioSpec, type ScenarioSpecInput } from './scenario/spec.ts';
@@ -46,7 +47,7 @@ export interface StartSimOptions {
   /** Kalshi auth timestamp window (default 30 s) and WS heartbeat interval (default 10 s). */
   kalshiAuthWindowMs?: number;
   kalshiHeartbeatMs?: number;
-  /** Start the Polymarket venue (default true when its module is present). */
+  /** Start the Polymarket venue (default true; false serves Kalshi only, with empty POLY_* URLs). */
   polymarket?: boolean;
 }
 
@@ -98,25 +99,10 @@ export interface SimHandle {
   close(): Promise<void>;
 }
 
-interface PolyModule {
-  startPolymarketVenue(ctx: SimContext, opts: { host: string }): Promise<{ clobUrl: string; wsUrl: string; gammaUrl: string; close(): Promise<void> }>;
-}
-
-/** The Polymarket venue is built alongside; load it when present so startSim works without it. */
-async function loadPolymarket(): Promise<PolyModule | null> {
-  try {
-    return (await import(new URL('./polymarket/index.ts', import.meta.url).href)) as PolyModule;
-  } catch (e) {
-    log.warn({ err: (e as Error).message }, 'Polymarket venue module not available; serving Kalshi only');
-    return null;
-  }
-}
-
 const dollarsToMicros = (d: number): Micros => Math.round(d * 1_000_000);
 
 export async function startSim(opts: StartSimOptions = {}): Promise<SimHandle> {
   void testRsaKey(); // start the key generation first: it is the slowest part of start-up
-  const polyModP = opts.polymarket === false ? Promise.resolve(null) : loadPolymarket();
   const spec = loadScenario(opts.scenario);
   if (opts.pairs !== undefined) {
     if (!Number.isInteger(opts.pairs) || opts.pairs < 1) throw new RangeError(`pairs must be a positive integer, got ${opts.pairs}`);
@@ -167,9 +153,8 @@ export async function startSim(opts: StartSimOptions = {}): Promise<SimHandle> {
     });
     closers.push(() => kalshi.close());
     let poly = { clobUrl: '', wsUrl: '', gammaUrl: '' };
-    const polyMod = await polyModP;
-    if (polyMod) {
-      const pv = await polyMod.startPolymarketVenue(ctx, { host });
+    if (opts.polymarket !== false) {
+      const pv = await startPolymarketVenue(ctx, { host });
       closers.push(() => pv.close());
       poly = pv;
     }
