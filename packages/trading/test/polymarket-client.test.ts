@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { executeLeg, resolveLeg } from '../src/execution/leg.ts';
 import type { LegRequest } from '../src/execution/types.ts';
 import { VenueError } from '../src/errors.ts';
-import { PolymarketClient, polySaltForLeg } from '../src/polymarket/client.ts';
+import { PolymarketClient, polyRandomSalt, polySaltForLeg } from '../src/polymarket/client.ts';
 import { PolyOrderSigner } from '../src/polymarket/order-signer.ts';
 import { FakeClob, fullFill, type MarketDef, type OrderBody, type ServerOptions } from './polymarket-test-server.ts';
 import { TEST_ADDRESS, TEST_PRIVATE_KEY, loadVectors } from './polymarket-helpers.ts';
@@ -290,4 +290,45 @@ test('create/derive API key through L1 (the server verifies the ClobAuth signatu
 test('fullFill helper reflects the order amounts (guards the test server itself)', () => {
   const a = fullFill({ order: { takerAmount: '10000000', makerAmount: '5300000', side: 'BUY' }, owner: '', orderType: 'FAK', deferExec: false, postOnly: false });
   assert.deepEqual((a.json as { takingAmount: string }).takingAmount, '10');
+});
+
+test('buildOrder: GTC/GTD limits and FOK market orders that pass the CLOB rules, posted and verified', async () => {
+  const { server, client } = await setup({ onOrder: ans(200, { errorMsg: '', status: 'live', takingAmount: '', makingAmount: '', success: true }) });
+  await client.ping();
+  assert.equal(server.count('GET', '/ok'), 1);
+  const gtc = await client.buildOrder({ tokenId: YES, side: 'BUY', price: 5600, size: 2104, orderType: 'GTC' });
+  assert.equal(gtc.makerAmount, '11782400');
+  assert.equal(gtc.takerAmount, '21040000');
+  assert.ok(gtc.salt <= Number.MAX_SAFE_INTEGER);
+  const posted = await client.postOrder(gtc, 'GTC', { postOnly: true });
+  assert.equal(posted.status, 'live');
+  assert.equal(posted.orderID, gtc.hash);
+  const gtd = await client.buildOrder({ tokenId: YES, side: 'SELL', price: 4400, size: 1000, orderType: 'GTD', expiration: 1_767_229_260 });
+  assert.equal(gtd.expiration, '1767229260');
+  await client.postOrder(gtd, 'GTD');
+  // market BUY $10 at a 0.33 cap: taker 30.3030 (4 decimals, the CLOB's limit)
+  const fok = await client.buildOrder({ tokenId: YES, side: 'BUY', price: 3300, amount: 10_000_000, orderType: 'FOK' });
+  assert.equal(fok.makerAmount, '10000000');
+  assert.equal(fok.takerAmount, '30303000');
+  await assert.rejects(client.postOrder(fok, 'FOK', { postOnly: true }), /postOnly is not supported for FOK\/FAK/);
+  await client.postOrder(fok, 'FOK');
+  assert.equal(server.count('POST', '/order'), 3);
+  const bodies = server.requests.filter((r) => r.path === '/order').map((r) => JSON.parse(r.body) as OrderBody);
+  assert.deepEqual(bodies.map((b) => [b.orderType, b.postOnly]), [['GTC', true], ['GTD', false], ['FOK', false]]);
+  // refused before signing
+  await assert.rejects(client.buildOrder({ tokenId: YES, side: 'BUY', price: 5650, size: 1000, orderType: 'GTC' }), (e: unknown) => e instanceof VenueError && e.kind === 'invalid_price');
+  await assert.rejects(client.buildOrder({ tokenId: YES, side: 'BUY', price: 5600, size: 100, orderType: 'GTC' }), (e: unknown) => e instanceof VenueError && e.kind === 'invalid_size');
+  await assert.rejects(client.buildOrder({ tokenId: YES, side: 'BUY', price: 5600, orderType: 'FAK' }), /take an amount/);
+  const salts = new Set(Array.from({ length: 100 }, () => polyRandomSalt()));
+  assert.equal(salts.size, 100);
+  for (const x of salts) assert.ok(Number.isSafeInteger(x) && x >= 0);
+});
+
+test('a tick rejection from the CLOB drops the cached tick so the next leg re-reads it', async () => {
+  const { server, client } = await setup({ onOrder: ans(400, { error: 'order 0x1 is invalid. Price (0.53) breaks minimum tick size rule: 0.1' }) });
+  const r = await executeLeg(leg(), { polymarket: client }, { dryRun: false });
+  assert.equal(r.errorKind, 'invalid_price');
+  assert.equal(client.marketInfoCached(YES), undefined);
+  await executeLeg(leg(), { polymarket: client }, { dryRun: false });
+  assert.equal(server.count('GET', '/clob-markets/0xc1'), 2);
 });

@@ -122,6 +122,7 @@ export class FakeClob {
     const markets = this.opts.markets ?? [];
 
     // ---- public ----
+    if (req.method === 'GET' && p === '/ok') return this.send(res, 200, 'OK');
     if (req.method === 'GET' && p === '/version') return this.send(res, 200, { version: this.opts.version ?? 2 });
     if (req.method === 'GET' && p.startsWith('/markets-by-token/')) {
       const m = markets.find((x) => !x.legacyOnly && x.tokens.includes(p.slice('/markets-by-token/'.length)));

@@ -9,12 +9,15 @@
 // - Legs become deterministic orders: salt from the leg id, timestamp = createdAtMs, so the same
 //   leg always has the same order hash (= the CLOB orderID = the leg's client order id).
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { VenueError } from '../errors.ts';
 import type { LegRequest, LegVenueClient, VenueOrderReport } from '../execution/types.ts';
 import { logger } from '../log.ts';
-import { PX_ONE, formatPx, formatQty } from '../units.ts';
-import { polyLegAmounts, polyTickPx, polyTickSize, type PolyOrderType, type PolySide, type PolyTickSize } from './amounts.ts';
+import { PX_ONE, formatPx, formatQty, type Px, type Qty } from '../units.ts';
+import {
+  polyCheckServerRules, polyLegAmounts, polyLimitAmounts, polyMarketAmounts, polyTickPx, polyTickSize, type PolyOrderType, type PolySide,
+  type PolyTickSize,
+} from './amounts.ts';
 import { PolyHmac, polyL2Headers, validatePolyCreds, type PolyApiCreds } from './auth.ts';
 import type { PolyOrderVersion } from './contracts.ts';
 import { PolyHttp, type PolyHttpRequest, type PolyHttpTimeouts } from './http.ts';
@@ -51,6 +54,30 @@ export interface PolymarketClientOptions {
   /** GET /data/order may briefly answer null right after placement: retries before "no such order". Default 3. */
   lookupNullRetries?: number | undefined;
   lookupNullDelayMs?: number | undefined;
+}
+
+/** A free-form order (not a leg): limit (GTC/GTD, size in shares) or market (FOK/FAK, amount). */
+export interface PolyOrderArgs {
+  tokenId: string;
+  side: PolySide;
+  /** Limit price, or the price cap of a market order (Px). Must be on the token's tick grid. */
+  price: Px;
+  /** GTC/GTD: shares (Qty). */
+  size?: Qty | undefined;
+  /** FOK/FAK: base units to give — pUSD micros for BUY, share micros for SELL. */
+  amount?: number | undefined;
+  orderType: PolyOrderType;
+  /** GTD: unix seconds (the CLOB expires it one minute earlier; ≥ 3 minutes ahead). */
+  expiration?: number | undefined;
+  /** Default: random ≤ 2^53 − 1. */
+  salt?: number | undefined;
+  /** Default: now. */
+  timestampMs?: number | undefined;
+}
+
+/** A random salt that survives the JSON-number round trip (≤ 2^53 − 1). */
+export function polyRandomSalt(): number {
+  return Number(randomBytes(8).readBigUInt64BE(0) >> 11n);
 }
 
 export interface PolyPostOptions {
@@ -174,6 +201,11 @@ export class PolymarketClient implements LegVenueClient {
 
   // ---- public metadata ----
 
+  /** GET /ok: opens (or refreshes) a keep-alive connection so the next order finds a warm socket. */
+  async ping(): Promise<void> {
+    await this.publicGet('/ok');
+  }
+
   /** GET /version: the order version the CLOB expects (2 when absent, as the official client). */
   async getServerVersion(): Promise<number> {
     let v = 2;
@@ -203,6 +235,12 @@ export class PolymarketClient implements LegVenueClient {
   /** Seeds the cache (e.g. from Gamma), so the order path needs no metadata fetch. */
   setMarketInfo(info: PolyMarketInfo): void {
     this.markets.set(info.tokenId, info);
+  }
+
+  /** Drops a token's cached metadata (and the leg orders built from it). */
+  forgetToken(tokenId: string): void {
+    this.markets.delete(tokenId);
+    for (const [k, v] of this.legOrders) if (v.info.tokenId === tokenId) this.legOrders.delete(k);
   }
 
   /** Applies a `tick_size_change` event (WS market channel). */
@@ -291,6 +329,31 @@ export class PolymarketClient implements LegVenueClient {
   }
 
   // ---- orders ----
+
+  /**
+   * Builds and signs an order with the token's tick, neg-risk flag and minimum size: limit amounts
+   * for GTC/GTD, market amounts for FOK/FAK (BUY taker floored to 4 decimals), then the CLOB's
+   * precision rules (§6.5) — so what it returns is what the CLOB accepts.
+   */
+  async buildOrder(a: PolyOrderArgs): Promise<PolySignedOrder> {
+    const info = this.markets.get(a.tokenId) ?? (await this.marketInfo(a.tokenId));
+    const market = a.orderType === 'FOK' || a.orderType === 'FAK';
+    let amounts: { makerAmount: number; takerAmount: number };
+    if (market) {
+      if (a.amount === undefined) throw new VenueError('validation', `${a.orderType} orders take an amount (pUSD for BUY, shares for SELL)`, { platform: 'polymarket' });
+      const m = polyMarketAmounts(a.side, a.price, a.amount, info.tickSize);
+      amounts = { makerAmount: m.makerAmount, takerAmount: Math.floor(m.takerAmount / 100) * 100 };
+    } else {
+      if (a.size === undefined) throw new VenueError('validation', `${a.orderType} orders take a size in shares`, { platform: 'polymarket' });
+      const l = polyLimitAmounts(a.side, a.price, a.size, info.tickSize);
+      amounts = { makerAmount: l.makerAmount, takerAmount: l.takerAmount };
+    }
+    polyCheckServerRules({ side: a.side, orderType: a.orderType, price: a.price, ...amounts, tick: info.tickSize, minOrderSize: info.minOrderSize });
+    return this.signer.sign({
+      tokenId: a.tokenId, side: a.side, ...amounts, salt: a.salt ?? polyRandomSalt(), timestampMs: a.timestampMs ?? this.nowMs(),
+      negRisk: info.negRisk, version: this.orderVersion, expiration: a.expiration, builder: this.builderCode,
+    });
+  }
 
   /**
    * POST /order. Returns the CLOB's answer; throws VenueError on rejection. A FAK with nothing to
@@ -494,7 +557,14 @@ export class PolymarketClient implements LegVenueClient {
   async submitLeg(req: LegRequest): Promise<VenueOrderReport> {
     const lo = await this.legOrder(req);
     log.debug({ legId: req.legId, orderId: lo.order.hash }, `POST ${lo.orderType} ${lo.side} ${formatQty(req.contracts)} @ ${formatPx(req.price)}`);
-    const res = await this.postOrder(lo.order, lo.orderType);
+    let res: PolyPostOrderResult;
+    try {
+      res = await this.postOrder(lo.order, lo.orderType);
+    } catch (err) {
+      // The tick may have changed under us: forget the token's metadata so the next leg re-reads it.
+      if (err instanceof VenueError && err.kind === 'invalid_price') this.forgetToken(lo.info.tokenId);
+      throw err;
+    }
     return polyReportFromPost(res, { side: lo.side, requestedContracts: req.contracts, clientOrderId: lo.order.hash, fees: lo.info.fees });
   }
 
