@@ -13,9 +13,9 @@ test('seed 1: CONTROLLER_PLATFORMS=kalshi, no Polymarket trader: a cross-venue a
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi' });
     const drops: DropEvent[] = [];
     h.executor.on('dropped', (d) => drops.push(d));
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no', durationMs: 120_000 });
     h.sink(oppFromWindow(r.sim, w, 1000));
-    const w2 = r.sim.injectArb({ pairIndex: 1, type: 'kalshi_yes_poly_no' });
+    const w2 = r.sim.injectArb({ pairIndex: 1, type: 'kalshi_yes_poly_no', durationMs: 120_000 });
     h.sink(oppFromWindow(r.sim, w2, 1000));
     await h.executor.idle();
     assert.deepEqual(drops.map((d) => d.reason), ['no_path', 'no_path']);
@@ -31,7 +31,7 @@ test('seed 2: with a Polymarket trader connected, the Kalshi leg runs locally an
   const t = await inProcessTrader(r.server, r.sim.env, 'polymarket', r.dir, 'poly-trader');
   try {
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi' });
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no', durationMs: 120_000 });
     const id = h.executor.submit(oppFromWindow(r.sim, w, 1000));
     assert.ok(id, 'submitted');
     await h.executor.waitFor(id);
@@ -61,7 +61,7 @@ test('pure router (CONTROLLER_PLATFORMS empty): both legs go to traders; without
   const tp = await inProcessTrader(r.server, r.sim.env, 'polymarket', r.dir, 'poly-trader');
   try {
     const h = await r.attach({ CONTROLLER_PLATFORMS: '' });
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'kalshi_yes_poly_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'kalshi_yes_poly_no', durationMs: 120_000 });
     assert.equal(h.executor.submit(oppFromWindow(r.sim, w, 1000)), null);
     assert.deepEqual(r.sim.orderLog(), []);
     const tk = await inProcessTrader(r.server, r.sim.env, 'kalshi', r.dir, 'kalshi-trader');
@@ -83,7 +83,7 @@ test('both local (CONTROLLER_PLATFORMS=kalshi,polymarket, no traders): both legs
   const r = await simRig();
   try {
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi,polymarket' });
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no', durationMs: 120_000 });
     const id = h.executor.submit(oppFromWindow(r.sim, w, 1000))!;
     await h.executor.waitFor(id);
     assert.equal(h.ledger.getAttempt(id)!.status, 'filled');
@@ -114,7 +114,7 @@ test('a trader dying between phase 1 and phase 2: its leg is looked up (never as
       }
       return up;
     };
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no', durationMs: 120_000 });
     const id = h.executor.submit(oppFromWindow(r.sim, w, 1000))!;
     assert.ok(id);
     assert.ok(killed);
@@ -153,7 +153,7 @@ test('the simulator rejects one leg: the other is unwound and the ledger shows t
   const r = await simRig();
   try {
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi,polymarket' });
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'poly_yes_kalshi_no', durationMs: 120_000 });
     r.sim.faults.rejectNext('kalshi');
     const id = h.executor.submit(oppFromWindow(r.sim, w, 1000))!;
     await h.executor.waitFor(id);
@@ -190,7 +190,7 @@ test('a tripped breaker stops new opportunities but never blocks the unwind of o
   const r = await simRig();
   try {
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi,polymarket' });
-    const w = r.sim.injectArb({ pairIndex: 0, type: 'kalshi_yes_poly_no' });
+    const w = r.sim.injectArb({ pairIndex: 0, type: 'kalshi_yes_poly_no', durationMs: 120_000 });
     r.sim.faults.rejectNext('polymarket');
     const id = h.executor.submit(oppFromWindow(r.sim, w, 1000))!;
     h.breaker.kill('operator');
@@ -198,7 +198,7 @@ test('a tripped breaker stops new opportunities but never blocks the unwind of o
     assert.equal(h.ledger.getAttempt(id)!.status, 'unwound');
     assert.ok(r.sim.orderLog({ venue: 'kalshi' }).some((e) => e.action === 'sell'));
     const before = r.sim.orderLog().length;
-    const w2 = r.sim.injectArb({ pairIndex: 1, type: 'kalshi_yes_poly_no' });
+    const w2 = r.sim.injectArb({ pairIndex: 1, type: 'kalshi_yes_poly_no', durationMs: 120_000 });
     assert.equal(h.executor.submit(oppFromWindow(r.sim, w2, 1000)), null);
     assert.equal(r.sim.orderLog().length, before, 'no new order while halted');
   } finally {
