@@ -5,6 +5,7 @@ import type { LegRequest } from '../src/execution/types.ts';
 import { VenueError } from '../src/errors.ts';
 import { PolymarketClient, polyRandomSalt, polySaltForLeg } from '../src/polymarket/client.ts';
 import { PolyOrderSigner } from '../src/polymarket/order-signer.ts';
+import * as polymarket from '../src/polymarket/index.ts';
 import { FakeClob, fullFill, type MarketDef, type OrderBody, type ServerOptions } from './polymarket-test-server.ts';
 import { TEST_ADDRESS, TEST_PRIVATE_KEY, loadVectors } from './polymarket-helpers.ts';
 
@@ -259,6 +260,9 @@ test('balance, open orders (paginated), cancel', async () => {
   const bal = await client.getBalanceAllowance('COLLATERAL');
   assert.equal(bal.balance, 1_500_000_000);
   assert.equal(bal.allowances['0xE111180000d2663C0091e4f400237545B87B996B'], 2n ** 256n - 1n);
+  assert.equal(await client.balanceMicros(), 1_500_000_000);
+  await client.warm();
+  assert.equal(client.serverVersion, 2);
   await executeLeg(leg(), { polymarket: client }, { dryRun: false });
   await executeLeg(leg(), { polymarket: client }, { dryRun: false });
   const orders = await client.getOpenOrders();
@@ -331,4 +335,10 @@ test('a tick rejection from the CLOB drops the cached tick so the next leg re-re
   assert.equal(client.marketInfoCached(YES), undefined);
   await executeLeg(leg(), { polymarket: client }, { dryRun: false });
   assert.equal(server.count('GET', '/clob-markets/0xc1'), 2);
+});
+
+test('the barrel exports the client and the signing pieces', () => {
+  assert.equal(polymarket.PolymarketClient, PolymarketClient);
+  assert.equal(typeof polymarket.polyTakerFeeMicros, 'function');
+  assert.equal(typeof polymarket.createPolymarketClient, 'function');
 });

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { VenueError } from '../errors.ts';
 import type { LegRequest, LegVenueClient, VenueOrderReport } from '../execution/types.ts';
 import { logger } from '../log.ts';
-import { PX_ONE, formatPx, formatQty, type Px, type Qty } from '../units.ts';
+import { PX_ONE, formatPx, formatQty, type Micros, type Px, type Qty } from '../units.ts';
 import {
   polyCheckServerRules, polyLegAmounts, polyLimitAmounts, polyMarketAmounts, polyTickPx, polyTickSize, type PolyOrderType, type PolySide,
   type PolyTickSize,
@@ -204,6 +204,12 @@ export class PolymarketClient implements LegVenueClient {
   /** GET /ok: opens (or refreshes) a keep-alive connection so the next order finds a warm socket. */
   async ping(): Promise<void> {
     await this.publicGet('/ok');
+  }
+
+  /** Opens a keep-alive connection and reads /version: call at startup of long-running roles. */
+  async warm(): Promise<void> {
+    await this.ping();
+    if (this.serverVersion === null) await this.checkVersion();
   }
 
   /** GET /version: the order version the CLOB expects (2 when absent, as the official client). */
@@ -487,6 +493,11 @@ export class PolymarketClient implements LegVenueClient {
   /** GET /balance-allowance (collateral, or one token's shares), base units. */
   async getBalanceAllowance(assetType: PolyAssetType = 'COLLATERAL', tokenId?: string): Promise<PolyBalanceAllowance> {
     return parsePolyBalanceAllowance(await this.l2Ok('GET', '/balance-allowance', { query: this.balanceQuery(assetType, tokenId) }));
+  }
+
+  /** Available pUSD (collateral balance), micro-dollars: a read-only call that proves the L2 credentials. */
+  async balanceMicros(): Promise<Micros> {
+    return (await this.getBalanceAllowance('COLLATERAL')).balance;
   }
 
   /** GET /balance-allowance/update: makes the CLOB re-read balances after deposits/approvals. */
