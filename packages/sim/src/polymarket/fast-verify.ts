@@ -29,11 +29,8 @@ const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a
 const hexToBytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
 
 function writeUint(buf: Uint8Array, word: number, v: bigint): void {
-  let x = v;
-  for (let i = word * 32 + 31; i >= word * 32; i--) {
-    buf[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
+  if (v < 0n || v >= 1n << 256n) throw new RangeError('uint256 out of range');
+  buf.set(Buffer.from(v.toString(16).padStart(64, '0'), 'hex'), word * 32);
 }
 
 function writeHex(buf: Uint8Array, word: number, hex: string, bytes: number): void {

@@ -1,7 +1,7 @@
 // The `order` object of a POST /order body (spec §7.1-§7.2), parsed strictly into the exact
 // EIP-712 message it claims to be signed as. Anything malformed is `Invalid order payload`.
 
-import { getAddress, isAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { ClobError, MSG } from './errors.ts';
 
 export type OrderSide = 'BUY' | 'SELL';
@@ -55,9 +55,12 @@ function uint(v: unknown, field: string, allowNumber = false): bigint {
   return n;
 }
 
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** Lower-cased (the CLOB accepts any case, e.g. the lowercase `signer` of the fixtures). */
 function address(v: unknown, field: string): Address {
-  if (typeof v !== 'string' || !isAddress(v, { strict: false })) return bad(`${field}: not an address`);
-  return getAddress(v);
+  if (typeof v !== 'string' || !ADDRESS.test(v)) return bad(`${field}: not an address`);
+  return v.toLowerCase() as Address;
 }
 
 /** V1 bodies carry nonce/feeRateBps/taker and no timestamp: answered as a version mismatch (§0, §18). */

@@ -443,7 +443,7 @@ export class PolyVenue {
       id: rec.id,
       status: this.orderStatus(rec, o),
       owner: rec.apiKey,
-      maker_address: rec.maker,
+      maker_address: getAddress(rec.maker),
       market: meta.conditionId,
       asset_id: rec.tokenId,
       side: rec.side,
@@ -496,12 +496,12 @@ export class PolyVenue {
       outcome: label(t.takerOutcome),
       bucket_index: 0,
       owner: takerRec?.apiKey ?? ownerKeyOf(takerAcct),
-      maker_address: takerRec?.maker ?? walletOf(takerAcct),
+      maker_address: takerRec ? getAddress(takerRec.maker) : walletOf(takerAcct),
       maker_orders: [
         {
           order_id: t.maker.orderId,
           owner: makerRec?.apiKey ?? ownerKeyOf(makerAcct),
-          maker_address: makerRec?.maker ?? walletOf(makerAcct),
+          maker_address: makerRec ? getAddress(makerRec.maker) : walletOf(makerAcct),
           matched_amount: formatBase(BigInt(t.qty) * BASE_PER_QTY),
           price: formatPxTrim(t.maker.px),
           fee_rate_bps: '0',
