@@ -42,6 +42,12 @@ export interface TraderConfig {
   oneShot: boolean;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
+  /**
+   * How long an order request from a previous life may still be in flight: a leg cut off by a
+   * crash that the venue does not know yet is looked up again after this, before it is called
+   * unfilled (the request may still arrive).
+   */
+  recoveryGraceMs: number;
 }
 
 export const TRADER_DEFAULTS = {
@@ -53,6 +59,7 @@ export const TRADER_DEFAULTS = {
   maxPrice: '0.99',
   reconnectBaseMs: 250,
   reconnectMaxMs: 30_000,
+  recoveryGraceMs: 10_000,
 } as const;
 
 /** TRADER_PLATFORM: kalshi | polymarket | poly, comma-separated, any case; unset = both. */
@@ -133,5 +140,6 @@ export function traderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Trade
     oneShot: envBool('ONE_SHOT', false, env),
     reconnectBaseMs: TRADER_DEFAULTS.reconnectBaseMs,
     reconnectMaxMs: envNumber('TRADER_RECONNECT_MAX_MS', TRADER_DEFAULTS.reconnectMaxMs, { min: 100, max: 600_000, integer: true }, env),
+    recoveryGraceMs: envNumber('TRADER_RECOVERY_GRACE_MS', TRADER_DEFAULTS.recoveryGraceMs, { min: 0, max: 600_000, integer: true }, env),
   };
 }

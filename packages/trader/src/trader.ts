@@ -276,7 +276,14 @@ export class Trader extends EventEmitter<TraderEvents> {
     const existing = this.inflight.get(known.legId);
     if (existing) return existing;
     const run = (async () => {
-      const result = known.dryRun ? emptyResult(known.req, 'dry_run', 0) : await this.venueLookup(known.req);
+      let result = known.dryRun ? emptyResult(known.req, 'dry_run', 0) : await this.venueLookup(known.req);
+      const waitMs = known.startedAtMs + this.d.config.recoveryGraceMs - Date.now();
+      if (!known.dryRun && result.status === 'unfilled' && result.venueOrderId === null && waitMs > 0) {
+        // Not at the venue (yet): the request of the cut-off run may still be on its way.
+        log.warn({ legId: known.legId, waitMs }, 'cut-off leg not found at the venue yet; looking again once its request cannot be in flight any more');
+        await new Promise((r) => setTimeout(r, waitMs));
+        result = await this.venueLookup(known.req);
+      }
       this.persist(known.legId, result, countedNotional(result, known.notionalMicros));
       return result;
     })();

@@ -14,12 +14,17 @@ import { buildExecutionClients, type BuiltClients } from '@parity/trading/execut
 
 const log = logger.child({ mod: 'trader-venues' });
 
-/** A venue client that can prove its credentials with a read-only balance call. */
+/** A venue client that can prove its credentials with a read-only balance call (the Kalshi client). */
 export interface BalanceCheck {
   balanceMicros(): Promise<Micros>;
 }
 
-export type BuildClients = (env: NodeJS.ProcessEnv, opts: { platforms: readonly Platform[] }) => Promise<BuiltClients>;
+/** The Polymarket client's collateral balance call (base units = micro-dollars). */
+interface CollateralCheck {
+  getBalanceAllowance(assetType?: 'COLLATERAL'): Promise<{ balance: number }>;
+}
+
+export type BuildClients = (env: NodeJS.ProcessEnv, opts: { platforms: readonly Platform[]; warm?: boolean }) => Promise<BuiltClients>;
 
 export interface UnusableVenue {
   venue: Platform;
@@ -38,8 +43,12 @@ const CREDENTIAL_HINT: Record<Platform, string> = {
   polymarket: 'set POLY_PRIVATE_KEY and POLY_FUNDER (POLY_API_KEY/SECRET/PASSPHRASE are derived when absent)',
 };
 
-function hasBalance(c: LegVenueClient): c is LegVenueClient & BalanceCheck {
-  return typeof (c as Partial<BalanceCheck>).balanceMicros === 'function';
+/** The client's balance call, or null when it has none. */
+function balanceCall(c: LegVenueClient): (() => Promise<Micros>) | null {
+  const b = c as Partial<BalanceCheck> & Partial<CollateralCheck>;
+  if (typeof b.balanceMicros === 'function') return () => b.balanceMicros!();
+  if (typeof b.getBalanceAllowance === 'function') return async () => (await b.getBalanceAllowance!('COLLATERAL')).balance;
+  return null;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -77,14 +86,16 @@ export async function setupVenues(
     let problem: string | null = null;
     let client: LegVenueClient | null | undefined;
     try {
-      const built = await build(env, { platforms: [venue] });
+      // Live traders pre-sign and open connections now, so the first leg pays no set-up.
+      const built = await build(env, { platforms: [venue], warm: !opts.dryRun });
       if (built.close) closers.push(built.close);
       client = venue === 'kalshi' ? built.kalshi : built.polymarket;
       if (!client) {
         problem = `no ${label} credentials configured: ${CREDENTIAL_HINT[venue]}`;
       } else {
-        if (hasBalance(client)) {
-          const bal = await withTimeout(client.balanceMicros(), opts.timeoutMs ?? 10_000, `${label} balance call`);
+        const balance = balanceCall(client);
+        if (balance) {
+          const bal = await withTimeout(balance(), opts.timeoutMs ?? 10_000, `${label} balance call`);
           log.info({ venue, balance: formatUsd(bal) }, `${label} credentials work (balance ${formatUsd(bal)})`);
         } else {
           log.warn({ venue }, `${label} client has no balance call: credentials not verified at start`);

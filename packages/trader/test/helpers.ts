@@ -83,6 +83,7 @@ export function testConfig(url: string, dir: string, o: Partial<TraderConfig> = 
     oneShot: false,
     reconnectBaseMs: 20,
     reconnectMaxMs: 200,
+    recoveryGraceMs: 0,
     ...o,
   };
 }

@@ -2,7 +2,6 @@
 
 import type { Command } from 'commander';
 import { logger } from '@parity/trading';
-import { runTrader } from '@parity/trader';
 
 interface TraderOpts {
   url?: string;
@@ -25,6 +24,8 @@ export function registerTrader(program: Command): void {
       if (o.platform !== undefined) env.TRADER_PLATFORM = o.platform;
       if (o.db !== undefined) env.TRADER_DB = o.db;
       if (o.oneShot) env.ONE_SHOT = '1';
+      // Loaded on use, so other subcommands do not pay for the trader's modules at start-up.
+      const { runTrader } = await import('@parity/trader');
       const code = await runTrader(env);
       // Let pino write out before exiting.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
