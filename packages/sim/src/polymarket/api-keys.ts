@@ -114,6 +114,8 @@ export class PolyApiKeys {
     const found = this.ctx.accountByAddress(address);
     if (found?.polymarket) return found;
     return this.ctx.addAccount({
+      // A fixed id (not from the context's id stream, so other ids do not shift).
+      id: `polymarket-wallet-${address.toLowerCase().slice(2, 14)}`,
       venue: 'polymarket',
       cash: 0,
       label: `wallet ${address.slice(0, 10)}`,

@@ -412,6 +412,7 @@ function batchItems(raw: unknown): { token_id: string; side?: string }[] {
 class Heartbeats {
   private readonly last = new Map<string, { at: number; auth: Authenticated }>();
   private timer: { cancel(): void } | null = null;
+  private seq = 0;
 
   constructor(private readonly venue: PolyVenue) {}
 
@@ -419,7 +420,9 @@ class Heartbeats {
     const ctx = this.venue.ctx;
     this.last.set(a.creds.apiKey, { at: ctx.clock.now(), auth: a });
     this.timer ??= ctx.clock.every(5_000, () => this.check());
-    return ctx.newId();
+    // Own id stream: heartbeat traffic must not shift the context's order / trade ids.
+    const h = createHash('sha256').update(`heartbeat|${ctx.seed}|${a.creds.apiKey}|${++this.seq}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
   private check(): void {
