@@ -31,6 +31,9 @@ export class OrderBook {
   private bestBidPx = NO_BID;
   private bestAskPx = NO_ASK;
   private seq = 0;
+  /** Number of non-empty levels per side (an emptied side skips the best-price scan). */
+  private bidLevels = 0;
+  private askLevels = 0;
 
   /** Best bid as a YES price, or null. */
   bestBid(): Px | null {
@@ -166,6 +169,8 @@ export class OrderBook {
       if (level.head >= level.orders.length) {
         level.orders.length = 0;
         level.head = 0;
+        if (isBid) this.askLevels--;
+        else this.bidLevels--;
         this.advanceBest(oppSide);
       } else if (level.head > 32 && level.head * 2 > level.orders.length) {
         level.orders.splice(0, level.head);
@@ -199,6 +204,8 @@ export class OrderBook {
     if (level.total === 0) {
       level.orders.length = 0;
       level.head = 0;
+      if (m.side === 'bid') this.bidLevels--;
+      else this.askLevels--;
       if ((m.side === 'bid' && m.px === this.bestBidPx) || (m.side === 'ask' && m.px === this.bestAskPx)) this.advanceBest(m.side);
     }
     return { order: m, removed, change: { side: m.side, px: m.px, size: level.total, delta: -removed } };
@@ -250,6 +257,10 @@ export class OrderBook {
       book[o.px] = level;
     }
     const r: RestingOrder = { id: o.id, owner: o.owner, side: o.side, px: o.px, qty: o.qty, remaining: qty, seq: ++this.seq };
+    if (level.total === 0) {
+      if (o.side === 'bid') this.bidLevels++;
+      else this.askLevels++;
+    }
     level.orders.push(r);
     level.total += qty;
     this.byId.set(o.id, r);
@@ -260,6 +271,14 @@ export class OrderBook {
   }
 
   private advanceBest(side: BookSide): void {
+    if (side === 'bid' && this.bidLevels === 0) {
+      this.bestBidPx = NO_BID;
+      return;
+    }
+    if (side === 'ask' && this.askLevels === 0) {
+      this.bestAskPx = NO_ASK;
+      return;
+    }
     if (side === 'bid') {
       let p = this.bestBidPx;
       while (p >= 0 && !(this.bids[p]?.total)) p--;

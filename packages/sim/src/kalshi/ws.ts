@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PX_ONE, formatPx, formatQty } from '@parity/trading';
@@ -65,6 +66,8 @@ export class KalshiWsServer {
   private readonly offBus: () => void;
   private readonly offFaults: () => void;
   private readonly windowMs: number;
+  /** Sockets corked for the current tick: frames of one burst leave in one write. */
+  private readonly corked: Socket[] = [];
 
   constructor(
     private readonly ctx: SimContext,
@@ -445,9 +448,22 @@ export class KalshiWsServer {
     this.reply(conn, { id, type: 'error', msg: { code, msg } });
   }
 
+  private cork(ws: WebSocket): void {
+    const sock = (ws as unknown as { _socket?: Socket })._socket;
+    if (!sock || sock.writableCorked > 0) return;
+    sock.cork();
+    this.corked.push(sock);
+    if (this.corked.length === 1) {
+      process.nextTick(() => {
+        for (const s of this.corked.splice(0)) s.uncork();
+      });
+    }
+  }
+
   /** Data frames: subject to freeze, duplicate and reorder faults. */
   private data(conn: Conn, text: string): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
+    this.cork(conn.ws);
     const faults = this.ctx.faults;
     if (faults.any) {
       if (faults.active('kalshi', 'ws_freeze')) return;
