@@ -252,6 +252,17 @@ test('batch POST /orders answers each entry; post-only crossing comes back as er
   assert.equal(res[1]!.success, true);
   const c = await client.cancelAll();
   assert.deepEqual(c.canceled, [res[0]!.orderID]);
+
+  // A FAK with nothing to match inside a batch: its error comes back as that entry's errorMsg.
+  const fak = await client.createMarketOrder({ tokenID: nba.polymarket!.yesTokenId, amount: 5, side: Side.BUY, price: 0.52 });
+  const res2 = (await client.postOrders([{ order: fak, orderType: OrderType.FAK }])) as unknown as { errorMsg: string; orderID: string }[];
+  assert.match(res2[0]!.errorMsg, /^no orders found to match with FAK order/);
+  assert.match(res2[0]!.orderID, /^0x[0-9a-f]{64}$/);
+
+  // More than 15 orders in one payload.
+  const many = await Promise.all(Array.from({ length: 16 }, (_, i) => client.createOrder({ tokenID: nba.polymarket!.yesTokenId, price: 0.2 + i / 100, size: 5, side: Side.BUY })));
+  const res3 = (await client.postOrders(many.map((order) => ({ order, orderType: OrderType.GTC })))) as unknown as { error: string; status: number };
+  assert.deepEqual([res3.status, res3.error], [400, 'Too many orders in payload: 16, max allowed: 15']);
 });
 
 test('metadata endpoints the client reads: /tick-size, /neg-risk, /fee-rate, /clob-markets, /book, /version, /time', async () => {

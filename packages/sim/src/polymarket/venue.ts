@@ -232,7 +232,13 @@ export class PolyVenue {
     const out: Record<string, unknown>[] = [];
     for (const entry of raw) {
       try {
-        out.push((await this.placeOrder(auth, entry, endpoint)).body);
+        const ans = await this.placeOrder(auth, entry, endpoint);
+        const b = ans.body;
+        out.push(
+          ans.status === 200
+            ? b
+            : { errorMsg: String(b.error ?? ''), orderID: (b.orderID as string | undefined) ?? '', takingAmount: '', makingAmount: '', status: '', success: true },
+        );
       } catch (e) {
         if (!(e instanceof ClobError)) throw e;
         out.push({ errorMsg: e.message, orderID: (e.extra?.orderID as string | undefined) ?? '', takingAmount: '', makingAmount: '', status: '', success: true });
