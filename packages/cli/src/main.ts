@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerController } from './commands/controller.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDiscover } from './commands/discover.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerTrade } from './commands/trade.ts';
 import { registerTrader } from './commands/trader.ts';
@@ -27,6 +28,7 @@ registerSim(program);
 registerController(program);
 registerTrader(program);
 registerDemo(program);
+registerDiscover(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,30 +6,31 @@ import assert from 'node:assert/strict';
 import { GammaClient, GAMMA_MAX_SLUGS_PER_REQUEST } from '@parity/trading/polymarket/gamma.ts';
 import { generateCatalog, startCatalogServer, type CatalogServer, type SimCatalog } from '@parity/sim/catalog/index.ts';
 import { discover } from '../src/discovery/discover.ts';
-import { HttpKalshiMarkets } from '../src/discovery/kalshi-markets.ts';
+import { PacedKalshiMarkets } from '../src/discovery/kalshi-markets.ts';
 import { loadLeagues } from '../src/discovery/leagues.ts';
 import type { Candidate, DiscoveryResult } from '../src/discovery/types.ts';
 
 const data = loadLeagues();
 let catalog: SimCatalog;
 let server: CatalogServer;
+const sources: PacedKalshiMarkets[] = [];
 
 before(async () => {
   catalog = generateCatalog({ seed: 7 });
   server = await startCatalogServer(catalog);
 });
 after(async () => {
+  for (const k of sources) await k.close();
   await server.close();
 });
 
-const clients = (sleeps: number[] = []): { kalshi: HttpKalshiMarkets; gamma: GammaClient } => {
+const clients = (sleeps: number[] = []): { kalshi: PacedKalshiMarkets; gamma: GammaClient } => {
   const sleep = async (ms: number): Promise<void> => {
     sleeps.push(ms);
   };
-  return {
-    kalshi: new HttpKalshiMarkets({ baseUrl: server.kalshiBase, rps: Infinity, sleep }),
-    gamma: new GammaClient({ baseUrl: server.gammaBase, sleep }),
-  };
+  const kalshi = new PacedKalshiMarkets({ baseUrl: server.kalshiBase, rps: Infinity, sleep });
+  sources.push(kalshi);
+  return { kalshi, gamma: new GammaClient({ baseUrl: server.gammaBase, sleep }) };
 };
 
 function byTicker(r: DiscoveryResult): Map<string, Candidate> {

@@ -1,14 +1,14 @@
 // Kalshi market listings for discovery: the fields pairing needs, parsed at the edge, and a
 // paginated source with request pacing (kalshi.md §4.9, §8).
 //
-// Market listing is public on Kalshi (no auth). `KalshiMarketsSource` is the seam: the HTTP
-// implementation here paces requests with a token bucket and backs off on 429; any other
-// lister (e.g. the trading library's Kalshi client) can be adapted to it.
+// Market listing is public on Kalshi (no auth). `KalshiMarketsSource` is the seam; the
+// implementation drives the trading library's KalshiClient (one request per page) and adds
+// pacing and a 429 backoff shared by all requests.
 
 import { VenueError } from '@parity/trading';
-import { parseRetryAfter } from '@parity/trading/polymarket/gamma.ts';
+import { KALSHI_DEFAULT_API_BASE, KalshiClient } from '@parity/trading/kalshi/client.ts';
 
-export const KALSHI_DEFAULT_API_BASE = 'https://api.elections.kalshi.com/trade-api/v2';
+export { KALSHI_DEFAULT_API_BASE };
 /** Kalshi's maximum page size for GET /markets. */
 export const KALSHI_MAX_MARKETS_PAGE = 1000;
 
@@ -107,95 +107,90 @@ export class TokenBucket {
 
 const sleepReal = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface HttpKalshiMarketsOptions {
+export interface PacedKalshiMarketsOptions {
+  /** The trading library's Kalshi client (market listing needs no credentials)... */
+  client?: KalshiClient;
+  /** ...or the REST base to build one for (KALSHI_API_BASE). */
   baseUrl?: string;
   /** Requests per second (default 20: Kalshi's Basic read budget at the default cost). */
   rps?: number;
   burst?: number;
-  /** Attempts per request on 429 / 5xx / transport errors. */
+  /** Attempts per page on 429 / 5xx / transport errors. */
   maxAttempts?: number;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class HttpKalshiMarkets implements KalshiMarketsSource {
-  readonly baseUrl: string;
+/**
+ * Kalshi market pages through the trading library's KalshiClient, paced by a token bucket. On a
+ * 429 every request of this source pauses (exponential from 1 s, capped at 64 s: Kalshi sends no
+ * Retry-After, kalshi.md §8); 5xx and transport errors are retried a few times.
+ */
+export class PacedKalshiMarkets implements KalshiMarketsSource {
+  readonly client: KalshiClient;
   requests = 0;
+  private readonly ownsClient: boolean;
   private pausedUntil = 0;
   private consecutive429 = 0;
   private readonly bucket: TokenBucket;
   private readonly maxAttempts: number;
-  private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(opts: HttpKalshiMarketsOptions = {}) {
-    this.baseUrl = (opts.baseUrl ?? KALSHI_DEFAULT_API_BASE).replace(/\/+$/, '');
+  constructor(opts: PacedKalshiMarketsOptions = {}) {
+    this.ownsClient = opts.client === undefined;
+    // Retries are ours (shared pause, counted requests), not the client's.
+    this.client = opts.client ?? new KalshiClient({ apiBase: opts.baseUrl ?? KALSHI_DEFAULT_API_BASE, maxReadRetries: 0, presign: false });
     this.sleep = opts.sleep ?? sleepReal;
     const rps = opts.rps ?? 20;
     this.bucket = new TokenBucket(rps, opts.burst ?? Math.max(1, Math.min(rps, 20)), this.sleep);
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
-    this.timeoutMs = opts.timeoutMs ?? 15_000;
-    this.fetchImpl = opts.fetch ?? fetch;
   }
 
   async marketsPage(q: KalshiMarketsQuery): Promise<{ markets: unknown[]; cursor: string | null }> {
-    const params = new URLSearchParams();
-    if (q.series_ticker) params.set('series_ticker', q.series_ticker);
-    if (q.event_ticker) params.set('event_ticker', q.event_ticker);
-    params.set('status', q.status);
-    params.set('limit', String(q.limit));
-    if (q.cursor) params.set('cursor', q.cursor);
-    const url = `${this.baseUrl}/markets?${params.toString()}`;
-    const what = `Kalshi GET /markets?${params.toString()}`;
+    const what = `Kalshi GET /markets ${JSON.stringify(q)}`;
     for (let attempt = 1; ; attempt++) {
       await this.bucket.take();
-      // A 429 slows every request of this client, not only the one that got it.
       const paused = this.pausedUntil - Date.now();
       if (paused > 0) await this.sleep(paused);
       this.requests++;
-      let res: Response;
+      const pages = this.client.listMarkets({
+        ...(q.series_ticker ? { seriesTicker: q.series_ticker } : {}),
+        ...(q.event_ticker ? { eventTicker: q.event_ticker } : {}),
+        status: q.status,
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
       try {
-        res = await this.fetchImpl(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } });
+        const next = await pages.next();
+        if (next.done) return { markets: [], cursor: null };
+        this.consecutive429 = 0;
+        return { markets: next.value.items.map((m) => m.raw), cursor: next.value.cursor || null };
       } catch (err) {
-        if (attempt >= Math.min(this.maxAttempts, 3)) {
-          throw new VenueError('network', `${what}: could not reach Kalshi at ${this.baseUrl} (${(err as Error).message}); check KALSHI_API_BASE`, { platform: 'kalshi', cause: err });
+        const e = err instanceof VenueError ? err : null;
+        const limited = e?.kind === 'rate_limited' || e?.httpStatus === 429;
+        const transient = limited || (e?.httpStatus ?? 0) >= 500 || e?.kind === 'network' || e?.kind === 'timeout';
+        // A venue that cannot be reached at all is not worth six tries.
+        const maxAttempts = e?.kind === 'network' ? Math.min(3, this.maxAttempts) : this.maxAttempts;
+        if (!transient || attempt >= maxAttempts) {
+          throw new VenueError(e?.kind ?? 'unknown', `${what}: ${(err as Error).message}${transient ? ` (gave up after ${attempt} attempts)` : ''}`, {
+            platform: 'kalshi',
+            httpStatus: e?.httpStatus ?? null,
+            cause: err,
+          });
         }
-        await this.sleep(250 * attempt);
-        continue;
-      }
-      if (res.status === 429 || res.status >= 500) {
-        const ra = parseRetryAfter(res.headers.get('retry-after'));
-        await res.body?.cancel();
-        if (attempt >= this.maxAttempts) {
-          throw new VenueError(res.status === 429 ? 'rate_limited' : 'venue', `${what}: HTTP ${res.status} after ${attempt} attempts`, { platform: 'kalshi', httpStatus: res.status });
-        }
-        // Kalshi sends no Retry-After on 429 (kalshi.md §8): exponential backoff from 1 s,
-        // escalating with consecutive 429s across all requests, capped at 64 s.
-        const wait = ra ?? Math.min(1000 * 2 ** this.consecutive429, 64_000);
-        if (res.status === 429) {
+        const wait = e?.retryAfterSecs != null ? e.retryAfterSecs * 1000 : limited ? Math.min(1000 * 2 ** this.consecutive429, 64_000) : 250 * attempt;
+        if (limited) {
           this.consecutive429++;
           this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
         }
         await this.sleep(wait);
-        continue;
+      } finally {
+        await pages.return(undefined);
       }
-      this.consecutive429 = 0;
-      const text = await res.text();
-      if (!res.ok) throw new VenueError('venue', `${what}: HTTP ${res.status} ${text.slice(0, 200)}`, { platform: 'kalshi', httpStatus: res.status });
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new VenueError('venue', `${what}: response is not JSON`, { platform: 'kalshi', httpStatus: res.status });
-      }
-      const b = body as { markets?: unknown; cursor?: unknown };
-      if (typeof body !== 'object' || body === null || !Array.isArray(b.markets)) {
-        throw new VenueError('venue', `${what}: response has no "markets" array`, { platform: 'kalshi', httpStatus: res.status });
-      }
-      return { markets: b.markets, cursor: typeof b.cursor === 'string' && b.cursor !== '' ? b.cursor : null };
     }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
   }
 }
 

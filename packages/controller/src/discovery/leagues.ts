@@ -1,6 +1,7 @@
 // The league + team-alias data file (packages/controller/data/leagues.yaml): loaded and validated
 // at start. Unknown fields, duplicates and inconsistent entries are errors naming the item.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -75,6 +76,8 @@ export interface League {
 export interface LeagueData {
   version: number;
   source: string;
+  /** sha256 of the file text: cached discovery results from another version are not reused. */
+  hash: string;
   kalshiTimeZone: string;
   draw: { kalshi: string; poly: string };
   leagues: League[];
@@ -180,6 +183,7 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
   return {
     version: f.version,
     source,
+    hash: createHash('sha256').update(text).digest('hex'),
     kalshiTimeZone: f.kalshi_time_zone,
     draw: f.draw,
     leagues,
