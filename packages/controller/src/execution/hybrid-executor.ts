@@ -294,11 +294,16 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
 
     this.counters.attempts++;
     const legsInfo = reqs.map((r, i) => ({ legId: r.legId, platform: r.platform, side: r.side, route: routes[i]!, price: r.price, contracts: r.contracts }));
-    this.log.info(
-      { attemptId, pairId, legs: legsInfo.map((l) => `${l.platform}:${l.side}@${formatPx(l.price)}:${l.route}`) },
-      `${this.cfg.dryRun ? 'DRY RUN ' : ''}executing ${opp.type} x${formatQty(qty)}, expected profit ${formatUsd(scale(opp.expectedProfitMicros))}`,
+    if (this.listenerCount('attempt') > 0) {
+      this.emit('attempt', { attemptId, opportunityId: opp.id, pairId, contracts: qty, legs: legsInfo, dryRun: this.cfg.dryRun });
+    }
+    // The log line waits until the orders are on the wire (it costs tens of microseconds).
+    setImmediate(() =>
+      this.log.info(
+        { attemptId, pairId, legs: legsInfo.map((l) => `${l.platform}:${l.side}@${formatPx(l.price)}:${l.route}`) },
+        `${this.cfg.dryRun ? 'DRY RUN ' : ''}executing ${opp.type} x${formatQty(qty)}, expected profit ${formatUsd(scale(opp.expectedProfitMicros))}`,
+      ),
     );
-    this.emit('attempt', { attemptId, opportunityId: opp.id, pairId, contracts: qty, legs: legsInfo, dryRun: this.cfg.dryRun });
     this.track(attemptId, this.runAttempt(attemptId, pairId, reqs, routes, sent));
     return attemptId;
   }
