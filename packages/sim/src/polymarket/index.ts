@@ -7,6 +7,7 @@
 //   pm.gammaUrl -> POLY_GAMMA_URL  (http://127.0.0.1:Q)
 
 import type { Server } from 'node:http';
+import { logger } from '@parity/trading';
 import type { SimContext } from '../context.ts';
 import { NO_FEES } from '../markets.ts';
 import { buildClobRouter } from './clob-routes.ts';
@@ -47,7 +48,11 @@ export async function startPolymarketVenue(ctx: SimContext, opts: PolymarketVenu
   }
   const venue = new PolyVenue(ctx, opts);
   const ws = new MarketWs(ctx, opts);
-  const onError = (e: unknown): void => opts.onError?.(e);
+  const log = logger.child({ mod: 'sim-polymarket' });
+  const onError = (e: unknown): void => {
+    if (opts.onError) opts.onError(e);
+    else log.error({ err: e instanceof Error ? e.message : String(e) }, 'Polymarket venue handler failed (answered 500)');
+  };
   const clob: Server = createHttpService({
     router: buildClobRouter(venue),
     gate: faultGate(ctx, 'clob'),
