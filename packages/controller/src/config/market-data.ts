@@ -22,6 +22,7 @@
 //   POLY_WS_STALE_MS              15000     no frame (PONG included) for this long -> untradeable, reconnect
 //   POLY_WS_MAX_ASSETS            500       assets per Polymarket connection (1..500)
 //   MD_RESYNC_TIMEOUT_MS          5000      a resync not answered by a snapshot in time -> reconnect
+//   MD_RECONNECT_MAX_MS           10000     longest reconnect backoff (exponential from 250 ms, jittered)
 
 import { z } from 'zod';
 import { ConfigError, parseMicros, parseQty, type Micros, type Qty } from '@parity/trading';
@@ -35,6 +36,7 @@ export interface FeedTimings {
   polyStaleMs: number;
   polyMaxAssetsPerConnection: number;
   resyncTimeoutMs: number;
+  reconnectMaxMs: number;
 }
 
 export interface MarketDataConfig {
@@ -108,6 +110,7 @@ const envSchema = z.object({
   POLY_WS_STALE_MS: int('POLY_WS_STALE_MS', 15_000, 100, 600_000),
   POLY_WS_MAX_ASSETS: int('POLY_WS_MAX_ASSETS', 500, 1, 500),
   MD_RESYNC_TIMEOUT_MS: int('MD_RESYNC_TIMEOUT_MS', 5_000, 100, 600_000),
+  MD_RECONNECT_MAX_MS: int('MD_RECONNECT_MAX_MS', 10_000, 250, 600_000),
 });
 
 /** Read and validate the market-data configuration. Throws ConfigError listing every problem. */
@@ -148,6 +151,7 @@ export function marketDataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): M
       polyStaleMs: e.POLY_WS_STALE_MS,
       polyMaxAssetsPerConnection: e.POLY_WS_MAX_ASSETS,
       resyncTimeoutMs: e.MD_RESYNC_TIMEOUT_MS,
+      reconnectMaxMs: e.MD_RECONNECT_MAX_MS,
     },
     polyFeeFallback: { ratePpm: e.ARB_POLY_FEE_FALLBACK_RATE, exponent: 1, takerOnly: true },
     polyDefaultMinSize: e.ARB_POLY_MIN_SIZE,

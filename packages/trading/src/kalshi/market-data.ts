@@ -139,6 +139,8 @@ export class KalshiBookSession {
     }
     if (fresh.length === 0) return;
     if (this.sid > 0) {
+      const now = Date.now();
+      for (const t of fresh) this.tickers.get(t)!.resyncSentAtMs = now; // their snapshots are due
       for (const c of chunks(fresh, this.chunk)) this.command('update_subscription', { sid: this.sid, action: 'add_markets', market_tickers: c }, c);
     } else if (!this.subscribing) {
       this.subscribe();
@@ -235,6 +237,9 @@ export class KalshiBookSession {
     if (all.length === 0) return;
     const first = all.slice(0, this.chunk);
     this.subscribing = true;
+    // Every market's snapshot is now due: a venue that never answers trips the resync deadline.
+    const now = Date.now();
+    for (const st of this.tickers.values()) st.resyncSentAtMs = now;
     // use_yes_price is sent explicitly: Kalshi plans to flip its default (spec §5.4).
     this.command('subscribe', { channels: [CHANNEL], market_tickers: first, use_yes_price: false }, first);
   }
@@ -262,6 +267,8 @@ export class KalshiBookSession {
     // Tickers added while the subscribe was in flight (or beyond the first chunk).
     const inFirst = new Set(cmd?.tickers ?? []);
     const rest = [...this.tickers.keys()].filter((t) => !inFirst.has(t));
+    const now = Date.now();
+    for (const t of rest) this.tickers.get(t)!.resyncSentAtMs = now;
     for (const c of chunks(rest, this.chunk)) this.command('update_subscription', { sid, action: 'add_markets', market_tickers: c }, c);
   }
 
