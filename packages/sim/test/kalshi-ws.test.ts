@@ -247,3 +247,40 @@ test('faults: seq gap, duplicate and reordered frames, silent freeze, drop', asy
   assert.equal(await closed, 1006);
   assert.equal(sim.faults.list().length, 0);
 });
+
+test('private fill and user_orders channels, public trade channel, use_yes_price snapshots', async () => {
+  const c = await connect();
+  c.send('subscribe', { channels: ['fill', 'user_orders'] });
+  await c.next((m) => m.type === 'subscribed' && m.msg.channel === 'fill', 'fill sub');
+  await c.next((m) => m.type === 'subscribed' && m.msg.channel === 'user_orders', 'user_orders sub');
+  c.send('subscribe', { channels: ['trade'], market_tickers: [K2] });
+  await c.next((m) => m.type === 'subscribed' && m.msg.channel === 'trade', 'trade sub');
+  const acct = sim.accounts.kalshi.account;
+  const r = sim.ctx.placeOrder({ venue: 'kalshi', accountId: acct.id, marketId: K2, action: 'buy', outcome: 'yes', px: 9900, qty: 200, tif: 'ioc', clientOrderId: 'ws-fill' });
+  assert.ok(r.ok && r.order.filledQty === 200);
+  // Emission order: the public trade, then our fill, then our order update.
+  const tr = await c.next((m) => m.type === 'trade', 'trade');
+  assert.equal(tr.msg.market_ticker, K2);
+  assert.equal(tr.msg.taker_book_side, 'bid');
+  assert.equal(tr.msg.yes_price_dollars, '0.0900');
+  assert.equal(tr.seq, undefined, 'trade has no seq');
+  const fill = await c.next((m) => m.type === 'fill', 'fill');
+  assert.equal(fill.msg.client_order_id, 'ws-fill');
+  assert.equal(fill.msg.order_id, r.order.id);
+  assert.equal(fill.msg.count_fp, '2.00');
+  assert.equal(fill.msg.is_taker, true);
+  assert.equal(fill.msg.yes_price_dollars, '0.0900');
+  assert.equal(fill.msg.post_position_fp, ((sim.ctx.position(acct, K2).yes - sim.ctx.position(acct, K2).no) / 100).toFixed(2));
+  const uo = await c.next((m) => m.type === 'user_order' && m.msg.order_id === r.order.id, 'user_order');
+  assert.equal(uo.msg.status, 'executed');
+  assert.equal(uo.msg.fill_count_fp, '2.00');
+  c.send('subscribe', { channels: ['orderbook_delta'], market_tickers: [K2], use_yes_price: true });
+  const snap = await c.next((m) => m.type === 'orderbook_snapshot', 'yes-price snapshot');
+  const asks = sim.ctx.market(K2)!.book.levels('ask');
+  // With use_yes_price the NO side is quoted at the YES price of the level (a YES ask).
+  assert.deepEqual(
+    (snap.msg.no_dollars_fp as [string, string][]).map(([p]) => p),
+    asks.map(([p]) => (p / 10_000).toFixed(4)),
+  );
+  c.close();
+});
