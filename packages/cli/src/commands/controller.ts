@@ -1,16 +1,17 @@
-// `parity controller`: live books from both venues and arbitrage detection against whatever venue
-// URLs the environment names (the simulator's env file, or the real venues — nothing is traded
-// here). Each opportunity is printed as one JSON line on stdout; status goes to the log (stderr).
+// `parity controller`: the whole controller (controller-process.ts) against whatever venue URLs the
+// environment names (the simulator's env file, or the real venues; DRY_RUN is on by default).
+// With --print-opportunities each opportunity is also one JSON line on stdout; logs go to stderr.
 
 import type { Command } from 'commander';
 import { ConfigError, formatPx, formatQty, formatUsd, logger } from '@parity/trading';
-import { createMarketDataApp } from '@parity/controller/app.ts';
+import { startController } from '@parity/controller/controller-process.ts';
 import type { Opportunity } from '@parity/controller/model.ts';
 
 interface ControllerOpts {
   envFile?: string;
   duration?: string;
   statusEvery: string;
+  printOpportunities?: boolean;
 }
 
 function seconds(flag: string, v: string): number {
@@ -37,10 +38,11 @@ export function opportunityLine(o: Opportunity): string {
 export function registerController(program: Command): void {
   program
     .command('controller')
-    .description('run market data (Kalshi + Polymarket books) and arbitrage detection; prints opportunities as JSON lines')
+    .description('the controller: live books, arbitrage detection, hybrid execution (local or via remote traders), ledger, dashboard and /metrics')
     .option('--env-file <file>', 'read variables from this dotenv file first (e.g. the one `parity sim --env-out` writes); they override the environment')
     .option('--duration <seconds>', 'stop after this many seconds')
-    .option('--status-every <seconds>', 'log a status line this often', '10')
+    .option('--status-every <seconds>', 'log a status line this often (debug level)', '10')
+    .option('--print-opportunities', 'also print every opportunity as one JSON line on stdout')
     .action(async (o: ControllerOpts) => {
       if (o.envFile) {
         try {
@@ -52,16 +54,14 @@ export function registerController(program: Command): void {
       const statusMs = seconds('--status-every', o.statusEvery) * 1000;
       const durationMs = o.duration !== undefined ? seconds('--duration', o.duration) * 1000 : null;
       const log = logger.child({ mod: 'controller' });
-      const app = createMarketDataApp({
+      const ctl = await startController({
         env: process.env,
-        sink: (opp) => {
-          process.stdout.write(`${opportunityLine(opp)}\n`);
-        },
         log,
+        onOpportunity: o.printOpportunities ? (opp) => process.stdout.write(`${opportunityLine(opp)}\n`) : undefined,
       });
-      app.start();
+      const app = ctl.app;
       const status = setInterval(() => {
-        log.info(
+        log.debug(
           {
             pairs: app.store.pairs.size,
             tradeable: app.tradeablePairs(),
@@ -81,7 +81,8 @@ export function registerController(program: Command): void {
         if (durationMs !== null) setTimeout(done, durationMs).unref();
       });
       clearInterval(status);
-      await app.stop();
+      log.info('controller stopping: finishing in-flight legs');
+      await ctl.stop();
       log.info({ opportunities: app.detector.stats.emitted }, 'controller stopped');
     });
 }

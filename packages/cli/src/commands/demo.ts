@@ -151,6 +151,8 @@ async function waitHttp(url: string, timeoutMs: number): Promise<void> {
 
 interface LegView {
   legId: string;
+  role: string;
+  action: string;
   platform: string;
   side: string;
   route: string;
@@ -167,6 +169,7 @@ interface ExecView {
   status: string;
   legs: LegView[];
   realizedUsd: string | null;
+  lockedUsd: string | null;
   dryRun: boolean;
 }
 
@@ -219,11 +222,12 @@ function follow(base: string, stats: { opps: number; attempts: Map<string, ExecV
         const ok = l.status === 'filled' || l.status === 'dry_run';
         const st = ok ? color.green(l.status) : color.red(l.status);
         const lat = l.latencyUs != null ? ` ${(l.latencyUs / 1000).toFixed(1)} ms` : '';
-        say(`  ${color.bold(l.route.toUpperCase().padEnd(6))} ${l.platform.padEnd(10)} buy ${l.side.padEnd(3)} ${st} ${l.filled} @ ${l.avgPrice ?? '—'} fee $${l.fees}${lat}${l.error ? ` — ${l.error}` : ''}`);
+        say(`  ${color.bold(l.route.toUpperCase().padEnd(6))} ${l.platform.padEnd(10)} ${l.action.padEnd(4)} ${l.side.padEnd(3)} ${st} ${l.filled} @ ${l.avgPrice ?? '—'} fee $${l.fees}${lat}${l.error ? ` — ${l.error}` : ''}`);
       }
       if (e.realizedUsd !== null && e.status !== 'open' && !printedAttempts.has(e.attemptId)) {
         printedAttempts.add(e.attemptId);
-        say(`  ${color.green('RESOLVED')} ${e.pairId} ${e.status} · realised $${e.realizedUsd}`);
+        const locked = e.lockedUsd !== null ? ` · locked-in $${e.lockedUsd}` : '';
+        say(`  ${e.status === 'filled' ? color.green('RESOLVED') : color.yellow('RESOLVED')} ${e.pairId} ${e.status}${locked} · realised $${e.realizedUsd}`);
       }
     }
   };
@@ -273,7 +277,7 @@ export function registerDemo(program: Command): void {
       const summarizeAndStop = async (code: number): Promise<void> => {
         if (stopping) return;
         try {
-          const s = (await getJson(`http://127.0.0.1:${httpPort}/api/state`)) as { executions: ExecView[]; pnl: { realizedUsd: number; exposureUsd: number }[]; stats: Record<string, unknown> };
+          const s = (await getJson(`http://127.0.0.1:${httpPort}/api/state`)) as { executions: ExecView[]; pnl: { pnlUsd: number; realizedUsd: number; lockedUsd: number; exposureUsd: number }[]; stats: Record<string, unknown> };
           printSummary(s.executions, s.pnl.at(-1) ?? null, stats.opps);
         } catch (e) {
           say(color.red(`could not read the controller's final state: ${(e as Error).message}`));
@@ -317,7 +321,7 @@ export function registerDemo(program: Command): void {
     });
 }
 
-function printSummary(execs: ExecView[], pnl: { realizedUsd: number; exposureUsd: number } | null, opps: number): void {
+function printSummary(execs: ExecView[], pnl: { pnlUsd: number; realizedUsd: number; lockedUsd: number; exposureUsd: number } | null, opps: number): void {
   const filled = execs.filter((e) => e.status === 'filled');
   const mixed = execs.filter((e) => e.legs.some((l) => l.route === 'local') && e.legs.some((l) => l.route === 'remote') && e.legs.every((l) => l.status === 'filled'));
   const legs = execs.flatMap((e) => e.legs);
@@ -329,7 +333,7 @@ function printSummary(execs: ExecView[], pnl: { realizedUsd: number; exposureUsd
     `fully filled (both legs)  ${filled.length}`,
     `local+remote arbitrages   ${mixed.length}`,
     `legs local / remote       ${legs.filter((l) => l.route === 'local').length} / ${legs.filter((l) => l.route === 'remote').length}`,
-    `realised P&L              $${(pnl?.realizedUsd ?? 0).toFixed(2)}`,
+    `P&L (realised + locked)   $${(pnl?.pnlUsd ?? 0).toFixed(2)}  (realised $${(pnl?.realizedUsd ?? 0).toFixed(2)}, locked-in $${(pnl?.lockedUsd ?? 0).toFixed(2)})`,
     `open exposure             $${(pnl?.exposureUsd ?? 0).toFixed(2)}`,
     '',
   ];

@@ -40,25 +40,32 @@ function parseTypes(raw: string | undefined): PairMarketType[] {
   return out;
 }
 
-/** A progress bar on stderr, only when stderr is a terminal. */
+/** A progress bar on stderr, only when stderr is a terminal: Kalshi series and Gamma lookups overlap. */
 function progressBar(): { update: (p: DiscoveryProgress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream: process.stderr, format: ' {phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-  let phase = '';
+  const bar = new SingleBar(
+    { stream: process.stderr, format: ' discovering [{bar}] Kalshi series {k} | Gamma lookups {g} | esports {e}', hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  const state: Record<DiscoveryProgress['phase'], { done: number; total: number }> = {
+    kalshi: { done: 0, total: 0 },
+    gamma: { done: 0, total: 0 },
+    esports: { done: 0, total: 0 },
+  };
   let started = false;
-  const label: Record<DiscoveryProgress['phase'], string> = { kalshi: 'Kalshi series ', gamma: 'Gamma lookups ', esports: 'esports events' };
   return {
     update(p) {
+      state[p.phase] = { done: p.done, total: Math.max(p.total, p.done) };
+      const done = state.kalshi.done + state.gamma.done + state.esports.done;
+      const total = Math.max(1, state.kalshi.total + state.gamma.total + state.esports.total);
+      const payload = { k: `${state.kalshi.done}/${state.kalshi.total}`, g: `${state.gamma.done}/${state.gamma.total}`, e: `${state.esports.done}/${state.esports.total}` };
       if (!started) {
-        bar.start(p.total, p.done, { phase: label[p.phase] });
+        bar.start(total, done, payload);
         started = true;
-      } else if (p.phase !== phase) {
-        bar.setTotal(p.total);
-        bar.update(p.done, { phase: label[p.phase] });
       } else {
-        bar.update(p.done);
+        bar.setTotal(total);
+        bar.update(done, payload);
       }
-      phase = p.phase;
     },
     stop() {
       if (started) bar.stop();

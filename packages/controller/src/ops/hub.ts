@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 export interface LegView {
   legId: string;
   role: string;
+  action: string;
   platform: string;
   side: string;
   route: string;
@@ -28,6 +29,8 @@ export interface ExecutionView {
   contracts: string;
   legs: LegView[];
   realizedUsd: string | null;
+  /** Profit locked in by the matched contracts (payout minus what both legs cost with fees). */
+  lockedUsd: string | null;
   note: string | null;
   dryRun: boolean;
 }
@@ -83,7 +86,11 @@ export interface TradersView {
 
 export interface PnlPoint {
   t: number;
+  /** Realised P&L plus profit locked in by matched positions (settles to this), dollars. */
+  pnlUsd: number;
   realizedUsd: number;
+  lockedUsd: number;
+  /** Cost basis of open positions, dollars. */
   exposureUsd: number;
 }
 
@@ -166,7 +173,7 @@ export class OpsHub extends EventEmitter<HubEvents> {
 
   pushPnl(p: PnlPoint): void {
     const last = this.pnl[this.pnl.length - 1];
-    if (last && last.realizedUsd === p.realizedUsd && last.exposureUsd === p.exposureUsd && p.t - last.t < 5000) return;
+    if (last && last.pnlUsd === p.pnlUsd && last.exposureUsd === p.exposureUsd && p.t - last.t < 5000) return;
     pushRing(this.pnl, p, 2000);
     this.emit('push', 'pnl', p);
   }
