@@ -3,7 +3,8 @@
 // transaction) before anything is sent to a venue; a started leg found at start-up was cut off
 // mid-flight and is resolved at the venue before the trader connects.
 //
-// Durability: WAL with synchronous=NORMAL survives a crash of this process (SIGKILL included);
+// Durability: WAL with synchronous=NORMAL survives a crash of this process (SIGKILL included),
+// and commits do not fsync; the trader runs the WAL checkpoints (which do) between legs;
 // an OS crash or power loss may lose the last commits, in which case the venue's own duplicate
 // check on the client order id (derived from the leg id) is the second line of defence.
 
@@ -56,10 +57,28 @@ CREATE TABLE IF NOT EXISTS legs (
   delivered       INTEGER NOT NULL DEFAULT 0,
   started_at_ms   INTEGER NOT NULL,
   finished_at_ms  INTEGER
-);
-CREATE INDEX IF NOT EXISTS legs_undelivered ON legs (delivered, state);
-CREATE INDEX IF NOT EXISTS legs_day ON legs (day, dry_run);
+) WITHOUT ROWID;
+-- Only results still owed to the controller are indexed (a small, short-lived set).
+CREATE INDEX IF NOT EXISTS legs_undelivered ON legs (started_at_ms) WHERE delivered = 0;
+-- Running total per UTC day and mode, kept in the same transactions as the legs it sums.
+CREATE TABLE IF NOT EXISTS daily_notional (
+  day     TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  micros  INTEGER NOT NULL,
+  PRIMARY KEY (day, dry_run)
+) WITHOUT ROWID;
 `;
+
+export interface BeginOptions {
+  dryRun: boolean;
+  notional: Micros;
+  day: string;
+  nowMs: number;
+  /** Given today's notional so far, a refusal result, or null to go ahead. */
+  checkBudget: (usedMicros: Micros) => LegResult | null;
+}
+
+export type BeginOutcome = { outcome: 'started' } | { outcome: 'refused'; result: LegResult } | { outcome: 'exists'; leg: StoredLeg };
 
 function toStored(r: Row): StoredLeg {
   return {
@@ -83,9 +102,14 @@ export class LegStore {
   private readonly sFinish: Database.Statement<unknown[]>;
   private readonly sReplace: Database.Statement<unknown[]>;
   private readonly sDelivered: Database.Statement<[string]>;
-  private readonly sDaily: Database.Statement<[string, number], { n: number | null }>;
+  private readonly sDaily: Database.Statement<[string, number], { micros: number }>;
+  private readonly sAddDaily: Database.Statement<[string, number, number]>;
+  private readonly sLegCount: Database.Statement<[string], { notional_micros: number; day: string; dry_run: number }>;
   private readonly sUnfinished: Database.Statement<[], Row>;
   private readonly sUndelivered: Database.Statement<[number], Row>;
+  private readonly tBegin: Database.Transaction<(req: LegRequest, o: BeginOptions) => BeginOutcome>;
+  private readonly tFinish: Database.Transaction<(legId: string, result: LegResult, notionalMicros: Micros, nowMs: number) => void>;
+  private readonly tDelivered: Database.Transaction<(ids: readonly string[]) => void>;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -93,6 +117,8 @@ export class LegStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints (which fsync) are run by checkpoint() between legs, not inside a leg's commit.
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
     this.sGet = this.db.prepare('SELECT * FROM legs WHERE leg_id = ?');
     this.sInsert = this.db.prepare(
@@ -104,9 +130,18 @@ export class LegStore {
     );
     this.sReplace = this.db.prepare('UPDATE legs SET result = ?, finished_at_ms = ? WHERE leg_id = ?');
     this.sDelivered = this.db.prepare('UPDATE legs SET delivered = 1 WHERE leg_id = ?');
-    this.sDaily = this.db.prepare('SELECT SUM(notional_micros) AS n FROM legs WHERE day = ? AND dry_run = ?');
+    this.sDaily = this.db.prepare('SELECT micros FROM daily_notional WHERE day = ? AND dry_run = ?');
+    this.sAddDaily = this.db.prepare(
+      'INSERT INTO daily_notional (day, dry_run, micros) VALUES (?, ?, ?) ON CONFLICT (day, dry_run) DO UPDATE SET micros = micros + excluded.micros',
+    );
+    this.sLegCount = this.db.prepare('SELECT notional_micros, day, dry_run FROM legs WHERE leg_id = ?');
     this.sUnfinished = this.db.prepare("SELECT * FROM legs WHERE state = 'started' ORDER BY started_at_ms");
     this.sUndelivered = this.db.prepare("SELECT * FROM legs WHERE delivered = 0 AND state = 'done' ORDER BY started_at_ms LIMIT ?");
+    this.tBegin = this.db.transaction((req: LegRequest, o: BeginOptions) => this.beginTx(req, o));
+    this.tFinish = this.db.transaction((legId: string, result: LegResult, notionalMicros: Micros, nowMs: number) => this.finishTx(legId, result, notionalMicros, nowMs));
+    this.tDelivered = this.db.transaction((ids: readonly string[]) => {
+      for (const id of ids) this.sDelivered.run(id);
+    });
   }
 
   get(legId: string): StoredLeg | null {
@@ -116,28 +151,28 @@ export class LegStore {
 
   /** Notional counted today (UTC day key) in this mode; dry-run and live legs have separate budgets. */
   dailyNotional(day: string, dryRun: boolean): Micros {
-    return this.sDaily.get(day, dryRun ? 1 : 0)?.n ?? 0;
+    return this.sDaily.get(day, dryRun ? 1 : 0)?.micros ?? 0;
   }
 
   /**
    * Atomically: unless the leg id is known, check the daily budget and record the leg as started
    * (reserving its notional), or record the refusal the check returns.
    */
-  begin(
-    req: LegRequest,
-    o: { dryRun: boolean; notional: Micros; day: string; nowMs: number; checkBudget: (usedMicros: Micros) => LegResult | null },
-  ): { outcome: 'started' } | { outcome: 'refused'; result: LegResult } | { outcome: 'exists'; leg: StoredLeg } {
-    return this.db.transaction(() => {
-      const existing = this.get(req.legId);
-      if (existing) return { outcome: 'exists' as const, leg: existing };
-      const refused = o.checkBudget(this.dailyNotional(o.day, o.dryRun));
-      if (refused) {
-        this.insertDone(req, refused, { origin: 'execute', dryRun: o.dryRun, day: o.day, nowMs: o.nowMs, delivered: false });
-        return { outcome: 'refused' as const, result: refused };
-      }
-      this.sInsert.run(req.legId, req.platform, JSON.stringify(req), 'started', 'execute', o.dryRun ? 1 : 0, o.notional, o.day, null, 0, o.nowMs, null);
-      return { outcome: 'started' as const };
-    }).immediate();
+  begin(req: LegRequest, o: BeginOptions): BeginOutcome {
+    return this.tBegin.immediate(req, o);
+  }
+
+  private beginTx(req: LegRequest, o: BeginOptions): BeginOutcome {
+    const existing = this.get(req.legId);
+    if (existing) return { outcome: 'exists', leg: existing };
+    const refused = o.checkBudget(this.dailyNotional(o.day, o.dryRun));
+    if (refused) {
+      this.insertDone(req, refused, { origin: 'execute', dryRun: o.dryRun, day: o.day, nowMs: o.nowMs, delivered: false });
+      return { outcome: 'refused', result: refused };
+    }
+    this.sInsert.run(req.legId, req.platform, JSON.stringify(req), 'started', 'execute', o.dryRun ? 1 : 0, o.notional, o.day, null, 0, o.nowMs, null);
+    this.sAddDaily.run(o.day, o.dryRun ? 1 : 0, o.notional);
+    return { outcome: 'started' };
   }
 
   /** Record a leg that is final without execution (refused, or first heard of through a lookup). */
@@ -151,7 +186,14 @@ export class LegStore {
 
   /** The leg's final result; notional becomes what it actually counts against the daily budget. */
   finish(legId: string, result: LegResult, notionalMicros: Micros, nowMs = Date.now()): void {
+    this.tFinish(legId, result, notionalMicros, nowMs);
+  }
+
+  private finishTx(legId: string, result: LegResult, notionalMicros: Micros, nowMs: number): void {
+    const before = this.sLegCount.get(legId);
+    if (!before) return;
     this.sFinish.run(JSON.stringify(result), notionalMicros, nowMs, legId);
+    if (notionalMicros !== before.notional_micros) this.sAddDaily.run(before.day, before.dry_run, notionalMicros - before.notional_micros);
   }
 
   /** A better answer for a done leg (an 'unknown' resolved by a later lookup). */
@@ -160,13 +202,7 @@ export class LegStore {
   }
 
   markDelivered(legIds: readonly string[]): void {
-    if (legIds.length === 1) {
-      this.sDelivered.run(legIds[0]!);
-      return;
-    }
-    this.db.transaction((ids: readonly string[]) => {
-      for (const id of ids) this.sDelivered.run(id);
-    })(legIds);
+    this.tDelivered(legIds);
   }
 
   unfinished(): StoredLeg[] {
@@ -177,7 +213,14 @@ export class LegStore {
     return this.sUndelivered.all(limit).map(toStored);
   }
 
+  /** Copy the WAL back into the database file (PASSIVE: never waits for readers). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.checkpoint();
+    this.db.close();
   }
 }

@@ -33,6 +33,9 @@ import type { UnusableVenue } from './venues.ts';
 
 const log = logger.child({ mod: 'trader' });
 
+const CHECKPOINT_EVERY_MS = 1000;
+const CHECKPOINT_OVERDUE_MS = 10_000;
+
 export interface TraderDeps {
   config: TraderConfig;
   clients: ExecutionClients;
@@ -69,12 +72,19 @@ export class Trader extends EventEmitter<TraderEvents> {
   private readonly link: ControllerLink;
   private readonly inflight = new Map<string, Promise<LegResult>>();
   private readonly awaitingAck = new Set<string>();
+  /** Acknowledged leg ids not yet marked in the store (written in batches, off the leg path). */
+  private ackedUnwritten: string[] = [];
+  private ackFlush: NodeJS.Timeout | null = null;
+  /** Legs whose result could not be written: never delivered from memory, resolved at next start. */
+  private readonly unpersisted = new Set<string>();
   private controllerDryRun = true;
   private stopping = false;
   private stopPromise: Promise<void> | null = null;
   private oneShotLeg: string | null = null;
   private oneShotResult: LegResult | null = null;
   private exitCode = 0;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private lastCheckpointMs = Date.now();
   private resolveDone!: (code: number) => void;
   /** Resolves with the process exit code once the trader has stopped. */
   readonly done: Promise<number> = new Promise((r) => (this.resolveDone = r));
@@ -108,7 +118,21 @@ export class Trader extends EventEmitter<TraderEvents> {
   /** Resolve legs cut off by a previous crash, then connect. */
   async start(): Promise<void> {
     await this.recover();
+    this.checkpointTimer = setInterval(() => this.maybeCheckpoint(), CHECKPOINT_EVERY_MS);
+    this.checkpointTimer.unref();
     this.link.start();
+  }
+
+  /** WAL checkpoint when no leg is running (or when one is overdue), so no leg waits on its fsync. */
+  private maybeCheckpoint(): void {
+    const now = Date.now();
+    if (this.inflight.size > 0 && now - this.lastCheckpointMs < CHECKPOINT_OVERDUE_MS) return;
+    this.lastCheckpointMs = now;
+    try {
+      this.d.store.checkpoint();
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'WAL checkpoint failed (retried later)');
+    }
   }
 
   /** Finish in-flight legs, hand their results over if connected, then close. Idempotent. */
@@ -121,6 +145,8 @@ export class Trader extends EventEmitter<TraderEvents> {
       const until = Date.now() + 2000;
       while (this.awaitingAck.size > 0 && this.link.ready && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await this.link.stop();
+      if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+      this.flushAcks();
       this.d.store.close();
       log.info('trader stopped');
       this.emit('stopped');
@@ -168,7 +194,9 @@ export class Trader extends EventEmitter<TraderEvents> {
         return;
       }
       case 'leg_ack':
-        this.d.store.markDelivered(msg.leg_ids);
+        // A lost mark only means one harmless re-delivery after the next reconnect.
+        this.ackedUnwritten.push(...msg.leg_ids);
+        this.ackFlush ??= setTimeout(() => this.flushAcks(), 50);
         for (const id of msg.leg_ids) this.awaitingAck.delete(id);
         if (this.oneShotLeg !== null && this.oneShotResult !== null && msg.leg_ids.includes(this.oneShotLeg)) {
           this.exitCode = this.oneShotResult.success ? 0 : 1;
@@ -178,8 +206,16 @@ export class Trader extends EventEmitter<TraderEvents> {
     }
   }
 
+  private flushAcks(): void {
+    if (this.ackFlush) clearTimeout(this.ackFlush);
+    this.ackFlush = null;
+    const ids = this.ackedUnwritten;
+    this.ackedUnwritten = [];
+    if (ids.length > 0) this.d.store.markDelivered(ids);
+  }
+
   private deliver(result: LegResult, replay: boolean): void {
-    if (this.d.store.get(result.legId)?.state !== 'done') return;
+    if (this.unpersisted.has(result.legId)) return;
     if (this.link.send({ type: 'leg_result', result: resultToWire(result), ...(replay ? { replay: true } : {}) })) {
       this.awaitingAck.add(result.legId);
     }
@@ -319,6 +355,7 @@ export class Trader extends EventEmitter<TraderEvents> {
     try {
       this.d.store.finish(legId, result, counted);
     } catch (err) {
+      this.unpersisted.add(legId);
       // The leg stays "started" and is resolved at the venue on the next start.
       log.error({ legId, err: err instanceof Error ? err.message : String(err) }, 'could not record a leg result');
     }

@@ -332,3 +332,39 @@ test('a silent controller is dropped by the trader, which reconnects', async () 
     tmp.cleanup();
   }
 });
+
+test('restart: a leg cut off mid-flight is resolved at the venue before connecting, then delivered', async () => {
+  const tmp = tempDir();
+  const server = await TraderServer.start({ host: '127.0.0.1', port: 0, secret: SECRET, dryRun: false, heartbeatMs: 100, livenessTimeoutMs: 1000 });
+  const config = testConfig(server.url, tmp.dir, { recoveryGraceMs: 0 });
+  const venue = new FakeVenue('kalshi');
+  const reached = kalshiLeg('crash-reached');
+  const lost = kalshiLeg('crash-lost');
+  // A previous life recorded both legs as started and died; only the first order reached the venue.
+  const before = new LegStore(config.dbPath);
+  for (const l of [reached, lost]) {
+    before.begin(l, { dryRun: false, notional: l.price * l.contracts, day: '2026-01-24', nowMs: Date.now(), checkBudget: () => null });
+  }
+  before.close();
+  await venue.submitLeg(reached);
+  const late: { result: LegResult; replay: boolean }[] = [];
+  server.on('leg_result', (e) => late.push({ result: e.result, replay: e.replay }));
+  const store = new LegStore(config.dbPath);
+  const trader = new Trader({ config, clients: { kalshi: venue }, served: ['kalshi'], store });
+  try {
+    await trader.start(); // recovery runs before the link starts
+    assert.deepEqual(store.unfinished(), []);
+    assert.equal(store.get(reached.legId)?.result?.status, 'filled');
+    assert.equal(store.get(lost.legId)?.result?.status, 'unfilled');
+    await waitFor(() => late.length === 2, 'both recovered results to be delivered');
+    assert.ok(late.every((e) => e.replay));
+    // Re-sent by the controller: stored answers, and still one order at the venue.
+    assert.equal((await server.sendLeg(reached, { deadlineMs: 5000 })).status, 'filled');
+    assert.equal((await server.sendLeg(lost, { deadlineMs: 5000 })).status, 'unfilled');
+    assert.deepEqual(venue.submits, [reached.legId]);
+  } finally {
+    await trader.stop();
+    await server.close();
+    tmp.cleanup();
+  }
+});
