@@ -198,7 +198,7 @@ test('one connection carries at most 500 assets; ids beyond the cap are silently
   ok.ws.close();
 });
 
-test('ws_freeze drops data while active; ws_drop closes the sockets', async () => {
+test('ws_freeze drops data while active; ws_duplicate / ws_reorder; ws_drop closes the sockets', async () => {
   const meta = m.polymarket!;
   const s = new Sub(pm.wsUrl);
   await s.opened();
@@ -213,6 +213,21 @@ test('ws_freeze drops data while active; ws_drop closes the sockets', async () =
   const first = s.frames[1] as { price_changes: { price: string }[] };
   assert.deepEqual(first.price_changes.map((c) => c.price), ['0.12']);
   assert.equal(s.books.get(meta.yesTokenId)!.bids.has('0.11'), false);
+
+  // ws_duplicate: the next frame twice; ws_reorder: the next frame after the one that follows it.
+  const prices = (): string[] =>
+    s.frames.filter((f) => (f as { event_type: string }).event_type === 'price_change').map((f) => (f as { price_changes: { price: string }[] }).price_changes[0]!.price);
+  const mark = prices().length;
+  const bid = (px: number): void => {
+    assert.ok(ctx.placeOrder({ venue: 'polymarket', accountId: mm.id, marketId: m.id, action: 'buy', outcome: 'yes', px, qty: 100, tif: 'gtc', stp: 'none', silent: true }).ok);
+  };
+  ctx.faults.add({ venue: 'polymarket', kind: 'ws_duplicate', count: 1 });
+  bid(1300);
+  ctx.faults.add({ venue: 'polymarket', kind: 'ws_reorder', count: 1 });
+  bid(1400);
+  bid(1500);
+  await until(() => prices().length >= mark + 4, 'duplicated and reordered frames');
+  assert.deepEqual(prices().slice(mark), ['0.13', '0.13', '0.15', '0.14']);
 
   ctx.faults.add({ venue: 'polymarket', kind: 'ws_drop', count: 1 });
   await until(() => s.closed, 'socket closed by ws_drop');
