@@ -5,7 +5,7 @@
 // name them; discovery carries on with the rest.
 
 import { ConfigError } from '@parity/trading';
-import type { GammaClient, GammaEvent, GammaMarket } from '@parity/trading/polymarket/gamma.ts';
+import { GAMMA_MAX_SLUGS_PER_REQUEST, type GammaClient, type GammaEvent, type GammaLookupResult, type GammaMarket } from '@parity/trading/polymarket/gamma.ts';
 import { checkEquivalence, type EquivalenceContext, type KalshiLeg, type PolyLeg, type YesMeaning } from './equivalence.ts';
 import { listAllMarkets, parseKalshiMarket, KALSHI_MAX_MARKETS_PAGE, type KalshiMarket, type KalshiMarketsSource } from './kalshi-markets.ts';
 import { selectLeagues, type League, type LeagueData } from './leagues.ts';
@@ -84,12 +84,116 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     }
   }
 
-  // 2. Kalshi: one paginated stream per series.
-  const fetched: { job: SeriesJob; markets: KalshiMarket[] }[] = new Array(jobs.length);
-  const failedSeries = new Set<string>();
+  // Esports listings do not depend on Kalshi: start them now (§1.9).
+  const esportsEvents = new Map<string, Promise<GammaEvent[] | Error>>();
+  for (const l of selectedLeagues) {
+    if (l.kind !== 'esports' || !jobs.some((j) => j.league === l)) continue;
+    esportsEvents.set(
+      l.code,
+      opts.gamma.eventsBySeries(l.polySeriesId!).then(
+        (res) => {
+          for (const i of res.issues) issues.push({ item: i.item, message: i.message });
+          return res.events;
+        },
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      ),
+    );
+  }
+
+  // Gamma slug lookups run while Kalshi is still being paced: a league's slugs are queued as soon
+  // as all its series are in, and sent in full batches of 50 (the last one flushed at the end).
+  let gammaDone = 0;
+  let gammaSent = 0;
+  const onBatch = (): void => opts.onProgress?.({ phase: 'gamma', done: ++gammaDone, total: gammaSent });
+  const onSend = (): void => void gammaSent++;
+  const nextDay = new SlugBatcher(opts.gamma, onSend, onBatch);
+  const exact = new SlugBatcher(opts.gamma, onSend, onBatch, (batch, res) => {
+    // Misses of the exact date go straight to the next-day queue (§1.10).
+    for (const slug of batch) {
+      if (res.markets.has(slug) || res.failedSlugs.has(slug)) continue;
+      const next = nextDaySlug(slug);
+      if (next) nextDay.add([next]);
+    }
+  });
+  const pending: Pending[] = [];
+  const esportsLegs = new Map<string, KalshiLeg[]>();
+  const seenTicker = new Map<string, string>();
+  let kalshiMarkets = 0;
+
+  /** All series of a league are in: learn its codes and names, build legs, queue slugs. */
+  const processLeague = (league: League, fetched: { job: SeriesJob; markets: KalshiMarket[] }[]): void => {
+    // Drop duplicate tickers across series (first series wins).
+    for (const f of fetched) {
+      f.markets = f.markets.filter((m) => {
+        const prev = seenTicker.get(m.ticker);
+        if (prev !== undefined) {
+          issues.push({ item: m.ticker, message: `listed by series ${prev} and ${f.job.series}; kept the ${prev} listing` });
+          return false;
+        }
+        seenTicker.set(m.ticker, f.job.series);
+        return true;
+      });
+      kalshiMarkets += f.markets.length;
+    }
+    // What Kalshi itself says about the league: team codes (market suffixes) and names.
+    const know: LeagueKnowledge = { codes: new Set(league.teams.keys()), names: new Map() };
+    for (const { job, markets } of fetched) {
+      for (const m of markets) {
+        const suffix = marketSuffix(m.ticker, m.eventTicker) ?? (m.mveCollection ? marketSuffix(m.ticker, m.mveCollection) : null);
+        if (!suffix) continue;
+        if (job.type === 'moneyline' && suffix !== data.draw.kalshi) {
+          know.codes.add(suffix);
+          if (m.yesSubTitle) addName(know.names, suffix, m.yesSubTitle);
+        } else if (job.type === 'spread') {
+          const hint = spreadSuffixHint(suffix);
+          if (hint) know.codes.add(hint);
+        }
+      }
+    }
+    const slugs: string[] = [];
+    for (const { job, markets } of fetched) {
+      const byEvent = new Map<string, KalshiMarket[]>();
+      for (const m of markets) {
+        const key = m.mveCollection ?? m.eventTicker;
+        let list = byEvent.get(key);
+        if (!list) byEvent.set(key, (list = []));
+        list.push(m);
+      }
+      for (const [eventKey, list] of byEvent) {
+        const { legs, rejected, issues: evIssues } = eventLegs(data, league, job.type, eventKey, list, know);
+        candidates.push(...rejected);
+        issues.push(...evIssues);
+        for (const leg of legs) {
+          if (league.kind === 'esports') {
+            let a = esportsLegs.get(league.code);
+            if (!a) esportsLegs.set(league.code, (a = []));
+            a.push(leg);
+            continue;
+          }
+          const slug = buildSlug(leg, data);
+          if (typeof slug === 'object') {
+            candidates.push(rejectedCandidate(leg, null, [slug.error]));
+            continue;
+          }
+          pending.push({ leg, slug });
+          slugs.push(slug);
+        }
+      }
+    }
+    exact.add(slugs);
+  };
+
+  // Kalshi: one paginated stream per series, paced by the source.
+  const byLeague = new Map<League, { left: number; fetched: { job: SeriesJob; markets: KalshiMarket[] }[] }>();
+  for (const j of jobs) {
+    const e = byLeague.get(j.league) ?? { left: 0, fetched: new Array<{ job: SeriesJob; markets: KalshiMarket[] }>() };
+    e.left++;
+    byLeague.set(j.league, e);
+  }
+  const jobIndex = new Map(jobs.map((j, i) => [j, i]));
   let done = 0;
   opts.onProgress?.({ phase: 'kalshi', done: 0, total: jobs.length });
-  await mapLimit(jobs.map((j, i) => [j, i] as const), opts.concurrency ?? 8, async ([job, i]) => {
+  await mapLimit(jobs, opts.concurrency ?? 8, async (job) => {
     const markets: KalshiMarket[] = [];
     try {
       const res = await listAllMarkets(opts.kalshi, job.query, pageSize);
@@ -99,108 +203,30 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
         else issues.push({ item: `Kalshi ${job.series} market #${n}`, message: p.error });
       });
     } catch (err) {
-      failedSeries.add(job.series);
       issues.push({ item: `Kalshi series ${job.series}`, message: (err as Error).message });
     }
-    fetched[i] = { job, markets };
     opts.onProgress?.({ phase: 'kalshi', done: ++done, total: jobs.length });
+    const e = byLeague.get(job.league)!;
+    e.fetched.push({ job, markets });
+    if (--e.left === 0) {
+      // Series order as listed in the data file, whatever order they finished in.
+      e.fetched.sort((x, y) => jobIndex.get(x.job)! - jobIndex.get(y.job)!);
+      processLeague(job.league, e.fetched);
+    }
   });
-
-  // Drop duplicate tickers across series (first series wins).
-  const seenTicker = new Map<string, string>();
-  let kalshiMarkets = 0;
-  for (const f of fetched) {
-    f.markets = f.markets.filter((m) => {
-      const prev = seenTicker.get(m.ticker);
-      if (prev !== undefined) {
-        issues.push({ item: m.ticker, message: `listed by series ${prev} and ${f.job.series}; kept the ${prev} listing` });
-        return false;
-      }
-      seenTicker.set(m.ticker, f.job.series);
-      return true;
-    });
-    kalshiMarkets += f.markets.length;
-  }
-
-  // 3. League knowledge from the venue's own data: team codes and names Kalshi uses.
-  const knowledge = new Map<string, LeagueKnowledge>();
-  const know = (l: League): LeagueKnowledge => {
-    let k = knowledge.get(l.code);
-    if (!k) {
-      k = { codes: new Set(l.teams.keys()), names: new Map() };
-      knowledge.set(l.code, k);
-    }
-    return k;
-  };
-  for (const { job, markets } of fetched) {
-    const k = know(job.league);
-    for (const m of markets) {
-      const suffix = marketSuffix(m.ticker, m.eventTicker) ?? (m.mveCollection ? marketSuffix(m.ticker, m.mveCollection) : null);
-      if (!suffix) continue;
-      if (job.type === 'moneyline' && suffix !== data.draw.kalshi) {
-        k.codes.add(suffix);
-        if (m.yesSubTitle) addName(k.names, suffix, m.yesSubTitle);
-      } else if (job.type === 'spread') {
-        const hint = spreadSuffixHint(suffix);
-        if (hint) k.codes.add(hint);
-      }
-    }
-  }
-
-  // 4. Events -> legs (+ slugs for sports).
-  const pending: Pending[] = [];
-  const esportsLegs = new Map<string, KalshiLeg[]>();
-  for (const { job, markets } of fetched) {
-    const byEvent = new Map<string, KalshiMarket[]>();
-    for (const m of markets) {
-      const key = m.mveCollection ?? m.eventTicker;
-      let list = byEvent.get(key);
-      if (!list) byEvent.set(key, (list = []));
-      list.push(m);
-    }
-    for (const [eventKey, list] of byEvent) {
-      const { legs, rejected, issues: evIssues } = eventLegs(data, job.league, job.type, eventKey, list, know(job.league));
-      candidates.push(...rejected);
-      issues.push(...evIssues);
-      for (const leg of legs) {
-        if (job.league.kind === 'esports') {
-          let a = esportsLegs.get(job.league.code);
-          if (!a) esportsLegs.set(job.league.code, (a = []));
-          a.push(leg);
-          continue;
-        }
-        const slug = buildSlug(leg, data);
-        if (typeof slug === 'object') {
-          candidates.push(rejectedCandidate(leg, null, [slug.error]));
-          continue;
-        }
-        pending.push({ leg, slug });
-      }
-    }
-  }
-
-  // 5. Gamma: exact slugs, then the next day for the misses (§1.10).
-  const onGamma = (d: number, t: number): void => opts.onProgress?.({ phase: 'gamma', done: d, total: t });
-  const first = await opts.gamma.marketsBySlugs(pending.map((p) => p.slug!), onGamma);
-  for (const i of first.issues) issues.push({ item: i.item, message: i.message });
-  const retry = new Map<string, string>();
-  for (const p of pending) {
-    if (first.markets.has(p.slug!) || first.failedSlugs.has(p.slug!)) continue;
-    const next = nextDaySlug(p.slug!);
-    if (next) retry.set(p.slug!, next);
-  }
-  const second = retry.size > 0 ? await opts.gamma.marketsBySlugs(retry.values(), onGamma) : null;
-  for (const i of second?.issues ?? []) issues.push({ item: i.item, message: i.message });
-  const slugsLookedUp = new Set(pending.map((p) => p.slug)).size + new Set(retry.values()).size;
+  await exact.finish();
+  await nextDay.finish();
+  for (const i of [...exact.issues, ...nextDay.issues]) issues.push(i);
+  const slugsLookedUp = exact.sent.size + nextDay.sent.size;
 
   for (const p of pending) {
     const slug = p.slug!;
-    const exact = first.markets.get(slug);
-    const nextSlug = retry.get(slug);
-    const next = nextSlug ? second?.markets.get(nextSlug) : undefined;
-    const poly: PolyLeg | null = exact ? { market: exact, via: 'slug' } : next ? { market: next, via: 'next-day-slug' } : null;
+    const hit = exact.markets.get(slug);
+    const nextSlug = exact.failed.has(slug) ? null : nextDaySlug(slug);
+    const next = nextSlug ? nextDay.markets.get(nextSlug) : undefined;
+    const poly: PolyLeg | null = hit ? { market: hit, via: 'slug' } : next ? { market: next, via: 'next-day-slug' } : null;
     if (!poly) {
-      const failed = first.failedSlugs.has(slug) || (nextSlug !== undefined && second?.failedSlugs.has(nextSlug) === true);
+      const failed = exact.failed.has(slug) || (nextSlug !== null && nextDay.failed.has(nextSlug));
       const why = failed
         ? `Gamma lookup of ${slug} failed (see issues): cannot tell whether Polymarket lists it`
         : `no Polymarket market at ${slug}${nextSlug ? ` or ${nextSlug}` : ''}`;
@@ -212,29 +238,24 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
     candidates.push(candidateFrom(p.leg, poly, ctx));
   }
 
-  // 6. Esports: match Kalshi events to Gamma events of the league's series by teams and date.
-  const esportsLeagues = selectedLeagues.filter((l) => l.kind === 'esports' && esportsLegs.has(l.code));
+  // Esports: match Kalshi events to Gamma events of the league's series by teams and date.
   let esDone = 0;
-  if (esportsLeagues.length > 0) opts.onProgress?.({ phase: 'esports', done: 0, total: esportsLeagues.length });
-  await mapLimit(esportsLeagues, 4, async (league) => {
-    const legs = esportsLegs.get(league.code)!;
-    let events: GammaEvent[];
-    try {
-      const res = await opts.gamma.eventsBySeries(league.polySeriesId!);
-      events = res.events;
-      for (const i of res.issues) issues.push({ item: i.item, message: i.message });
-    } catch (err) {
-      issues.push({ item: `Gamma series ${league.polySeriesId} (${league.code})`, message: (err as Error).message });
+  for (const [code, eventsP] of esportsEvents) {
+    const legs = esportsLegs.get(code) ?? [];
+    const league = data.byCode.get(code)!;
+    const events = await eventsP;
+    if (events instanceof Error) {
+      issues.push({ item: `Gamma series ${league.polySeriesId} (${code})`, message: events.message });
       for (const leg of legs) {
         const c = rejectedCandidate(leg, null, [`Gamma events of series ${league.polySeriesId} could not be listed: cannot tell whether Polymarket lists it`]);
         c.lookupFailed = true;
         candidates.push(c);
       }
-      return;
+    } else {
+      for (const leg of legs) candidates.push(matchEsports(leg, events, data, ctx));
     }
-    for (const leg of legs) candidates.push(matchEsports(leg, events, data, ctx));
-    opts.onProgress?.({ phase: 'esports', done: ++esDone, total: esportsLeagues.length });
-  });
+    opts.onProgress?.({ phase: 'esports', done: ++esDone, total: esportsEvents.size });
+  }
 
   // 7. No two Kalshi markets may pay YES with the same Polymarket token (the "Leviatan" guard).
   const byYesToken = new Map<string, Candidate[]>();
@@ -279,6 +300,62 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoveryResult> 
       kalshiEvent: opts.kalshiEvent?.trim().toUpperCase() ?? null,
     },
   };
+}
+
+/**
+ * Queues slugs and looks them up in full batches of GAMMA_MAX_SLUGS_PER_REQUEST as they fill;
+ * finish() sends the remainder. At most `concurrency` requests in flight.
+ */
+class SlugBatcher {
+  readonly markets = new Map<string, GammaMarket>();
+  readonly failed = new Set<string>();
+  readonly issues: DiscoveryIssue[] = [];
+  /** Every slug queued (each looked up once). */
+  readonly sent = new Set<string>();
+  private queue: string[] = [];
+  private inflight = new Set<Promise<void>>();
+  private waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly gamma: GammaClient,
+    private readonly onSend: () => void,
+    private readonly onDone: () => void,
+    private readonly afterBatch?: (batch: string[], res: GammaLookupResult) => void,
+    private readonly concurrency = 4,
+  ) {}
+
+  add(slugs: Iterable<string>): void {
+    for (const s of slugs) {
+      if (this.sent.has(s)) continue;
+      this.sent.add(s);
+      this.queue.push(s);
+    }
+    while (this.queue.length >= GAMMA_MAX_SLUGS_PER_REQUEST) this.send(this.queue.splice(0, GAMMA_MAX_SLUGS_PER_REQUEST));
+  }
+
+  private send(batch: string[]): void {
+    this.onSend();
+    const run = async (): Promise<void> => {
+      while (this.inflight.size >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+      const res = await this.gamma.marketsBySlugs(batch);
+      for (const [k, v] of res.markets) this.markets.set(k, v);
+      for (const f of res.failedSlugs) this.failed.add(f);
+      for (const i of res.issues) this.issues.push({ item: i.item, message: i.message });
+      this.afterBatch?.(batch, res);
+      this.onDone();
+    };
+    const p: Promise<void> = run().finally(() => {
+      this.inflight.delete(p);
+      this.waiting.shift()?.();
+    });
+    this.inflight.add(p);
+  }
+
+  /** Send what is left and wait for every request (including ones queued meanwhile). */
+  async finish(): Promise<void> {
+    if (this.queue.length > 0) this.send(this.queue.splice(0));
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
 }
 
 function addName(names: Map<string, Set<string>>, code: string, name: string): void {

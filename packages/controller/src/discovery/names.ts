@@ -10,8 +10,21 @@ import { compact } from './leagues.ts';
 /** Words that carry no identity in club names. Kept short on purpose ("AC" Milan vs Inter Milan). */
 const FILLER = new Set(['fc', 'cf', 'afc', 'the']);
 
+const wordsCache = new Map<string, string[]>();
+
 /** Lower-case words without accents or punctuation; "St." -> "st", "A&M" -> "a and m". */
 export function nameWords(s: string): string[] {
+  let w = wordsCache.get(s);
+  if (w === undefined) {
+    // Names repeat across thousands of checks: normalize each once (bounded memo).
+    if (wordsCache.size > 20_000) wordsCache.clear();
+    w = computeWords(s);
+    wordsCache.set(s, w);
+  }
+  return w;
+}
+
+function computeWords(s: string): string[] {
   return s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
