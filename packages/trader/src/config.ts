@@ -112,9 +112,10 @@ export function traderLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Trade
   return limits;
 }
 
-function defaultTraderId(): string {
-  const h = hostname().replace(/[^\x21-\x7e]/g, '').slice(0, 100);
-  return `trader-${h || 'host'}`;
+/** trader-<host>-<venues>: stable across restarts (lookups prefer the trader that had the leg). */
+function defaultTraderId(platforms: readonly Platform[]): string {
+  const h = hostname().replace(/[^\x21-\x7e]/g, '').slice(0, 80);
+  return `trader-${h || 'host'}-${platforms.join('+')}`;
 }
 
 export function traderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TraderConfig {
@@ -127,13 +128,14 @@ export function traderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Trade
   if (!secret) {
     throw new ConfigError('TRADER_SECRET is not set: the trader and the controller authenticate each other with it; set the same value (>= 16 characters) on both');
   }
-  const traderId = envString('TRADER_ID', env) ?? defaultTraderId();
+  const platforms = parsePlatforms(env.TRADER_PLATFORM);
+  const traderId = envString('TRADER_ID', env) ?? defaultTraderId(platforms);
   if (!/^[\x21-\x7e]{1,128}$/.test(traderId)) throw new ConfigError(`TRADER_ID=${JSON.stringify(traderId)}: use 1-128 printable characters without spaces`);
   return {
     url,
     secret,
     traderId,
-    platforms: parsePlatforms(env.TRADER_PLATFORM),
+    platforms,
     dryRun: envBool('DRY_RUN', true, env),
     dbPath: envString('TRADER_DB', env) ?? TRADER_DEFAULTS.dbPath,
     limits: traderLimitsFromEnv(env),
