@@ -347,7 +347,7 @@ export class PolyVenue {
         e = new ClobError(400, duplicatedMessage(rec.id));
         break;
       case 'fault_injected': {
-        const f = (res as { fault?: ActiveFault }).fault;
+        const f = res.fault;
         const status = numParam(f, 'status', 400);
         const msg = typeof f?.params?.message === 'string' ? f.params.message : 'could not insert order';
         e = new ClobError(status, msg);
