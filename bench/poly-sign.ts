@@ -8,6 +8,7 @@
 // typed-data signing through an ethers v5 Wallet, as its README shows) -> orderToJsonV2 -> JSON.
 // Prints one JSON line {"bench":"poly-sign", poly_sign_us_p50, poly_sign_us_p99, official_sign_us_p50, speedup}.
 
+import { loadavg } from 'node:os';
 import { OrderBuilder, Side, orderToJsonV2 } from '@polymarket/clob-client-v2';
 import { polyLegAmounts } from '../packages/trading/src/polymarket/amounts.ts';
 import { PolyOrderSigner, polyOrderBody } from '../packages/trading/src/polymarket/order-signer.ts';
@@ -99,5 +100,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const r = await run(n);
-  console.log(JSON.stringify({ bench: 'poly-sign', ...r, signer: new PolyOrderSigner({ privateKey: TEST_KEY }).backend }));
+  // The machine's load during the run: both medians inflate under load (the official path far more).
+  const load = Math.round(loadavg()[0]! * 100) / 100;
+  console.log(JSON.stringify({ bench: 'poly-sign', ...r, load_avg_1m: load, signer: new PolyOrderSigner({ privateKey: TEST_KEY }).backend }));
 }
