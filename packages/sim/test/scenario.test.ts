@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, ScenarioError, loadScenario, startSim } from '../src/index.ts';
+import type { Json } from './helpers/kalshi.ts';
 
 const YAML_SCENARIO = `
 name: scripted
@@ -63,14 +64,14 @@ test('a YAML scenario file: static books, market maker, balances, faults and tim
     assert.equal(sim.faults.list().filter((f) => f.kind === 'latency').length, 1);
 
     clock.advance(250);
-    const arb = await (await fetch(`${sim.urls.admin}/admin/arbs`)).json();
+    const arb = (await (await fetch(`${sim.urls.admin}/admin/arbs`)).json()) as Json;
     assert.equal(arb.windows.length, 1);
     assert.equal(arb.windows[0].state, 'open');
     assert.equal(arb.windows[0].size, 2000);
     assert.ok(arb.windows[0].edgePx >= 100);
     clock.advance(350);
     assert.equal(sim.ctx.pairs.length, 2);
-    assert.equal((await (await fetch(`${sim.urls.admin}/admin/arbs`)).json()).windows[0].state, 'expired');
+    assert.equal(((await (await fetch(`${sim.urls.admin}/admin/arbs`)).json()) as Json).windows[0].state, 'expired');
     clock.advance(400);
     assert.equal(lal.book.bestBid(), 6800, 'set_fair moved the quotes');
     clock.advance(1000);
@@ -87,7 +88,8 @@ test('a YAML scenario file: static books, market maker, balances, faults and tim
 test('scenario errors say what is wrong and where', async () => {
   assert.throws(() => loadScenario('nosuch'), (e: Error) => e instanceof ScenarioError && /unknown scenario "nosuch".*demo/.test(e.message));
   assert.throws(() => loadScenario({ pairs: [{ kalshi: { ticker: 'X' }, fair: 2 }] }), (e: Error) => /pairs\.0\.fair/.test(e.message));
-  assert.throws(() => loadScenario({ pairs: [{ kalshi: { ticker: 'X', price_level_structure: 'linear_cent', bogus: 1 } }] }), (e: Error) => /bogus/.test(e.message));
+  // An unknown key (as from a hand-written file) is an error, not silently ignored.
+  assert.throws(() => loadScenario(JSON.parse('{"pairs":[{"kalshi":{"ticker":"X","bogus":1}}]}')), (e: Error) => /bogus/.test(e.message));
   assert.throws(() => loadScenario('/nonexistent/dir/s.yaml'), (e: Error) => /cannot read scenario file/.test(e.message));
   await assert.rejects(startSim({ scenario: { pairs: [{ kalshi: { ticker: 'DUP-1' } }, { kalshi: { ticker: 'DUP-1' } }] }, polymarket: false, clock: new ManualClock() }), /duplicate/);
 });

@@ -18,14 +18,18 @@ function header(h: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function checkKalshiAuth(
+/**
+ * Check a request's Kalshi auth headers. The RSA verification runs on libuv's thread pool
+ * (crypto.verify with a callback), so the event loop keeps serving while it happens.
+ */
+export async function checkKalshiAuth(
   ctx: SimContext,
   headers: IncomingHttpHeaders,
   method: string,
   rawUrl: string,
   windowMs = DEFAULT_AUTH_WINDOW_MS,
   nowMs = Date.now(),
-): KalshiAuthResult {
+): Promise<KalshiAuthResult> {
   const keyId = header(headers, 'kalshi-access-key');
   const ts = header(headers, 'kalshi-access-timestamp');
   const sig = header(headers, 'kalshi-access-signature');
@@ -39,16 +43,18 @@ export function checkKalshiAuth(
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const sigBytes = Buffer.from(sig, 'base64');
   if (sigBytes.length === 0) return { ok: false, why: 'signature is not base64' };
-  let good = false;
-  try {
-    good = verify(
-      'sha256',
-      Buffer.from(ts + method.toUpperCase() + path, 'utf8'),
-      { key: account.kalshi.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-      sigBytes,
-    );
-  } catch {
-    good = false;
-  }
+  const good = await new Promise<boolean>((resolve) => {
+    try {
+      verify(
+        'sha256',
+        Buffer.from(ts + method.toUpperCase() + path, 'utf8'),
+        { key: account.kalshi!.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+        sigBytes,
+        (err, ok) => resolve(!err && ok),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
   return good ? { ok: true, account } : { ok: false, why: 'signature does not verify' };
 }

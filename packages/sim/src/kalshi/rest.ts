@@ -149,8 +149,8 @@ function rejectToErr(reason: RejectReason, message: string, fault?: { params?: R
 export function createKalshiRest(ctx: SimContext, opts: KalshiRestOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const windowMs = opts.authWindowMs ?? DEFAULT_AUTH_WINDOW_MS;
 
-  const auth = (req: IncomingMessage, method: string, url: string): SimAccount => {
-    const r = checkKalshiAuth(ctx, req.headers, method, url, windowMs);
+  const auth = async (req: IncomingMessage, method: string, url: string): Promise<SimAccount> => {
+    const r = await checkKalshiAuth(ctx, req.headers, method, url, windowMs);
     if (!r.ok) throw new KErr(401, 'authentication_error', 'authentication error');
     return r.account;
   };
@@ -372,7 +372,7 @@ export function createKalshiRest(ctx: SimContext, opts: KalshiRestOptions = {}):
     const isOrderCreate = method === 'POST' && ((seg[1] === 'orders' && seg.length === 2) || (seg[1] === 'events' && seg[2] === 'orders' && seg.length === 3));
     let account: SimAccount;
     try {
-      account = auth(req, method, url);
+      account = await auth(req, method, url);
     } catch (e) {
       if (isOrderCreate) {
         const body = await readJson().catch(() => null);

@@ -100,13 +100,15 @@ export class KalshiWsServer {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    const auth = checkKalshiAuth(this.ctx, req.headers, 'GET', url, this.windowMs);
-    if (!auth.ok) {
-      const body = JSON.stringify({ error: { code: 'authentication_error', message: 'authentication error', service: 'auth' } });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, auth.account));
+    void checkKalshiAuth(this.ctx, req.headers, 'GET', url, this.windowMs).then((auth) => {
+      if (socket.destroyed) return;
+      if (!auth.ok) {
+        const body = JSON.stringify({ error: { code: 'authentication_error', message: 'authentication error', service: 'auth' } });
+        socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, auth.account));
+    });
   }
 
   /** Close every socket (ws_drop fault). */
