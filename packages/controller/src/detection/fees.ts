@@ -134,6 +134,7 @@ export class FeeDirectory {
   private readonly refreshMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  private warnedNoPolySource = false;
 
   constructor(
     private readonly source: FeeSource,
@@ -160,7 +161,10 @@ export class FeeDirectory {
       s.minOrderSize = this.opts.polyDefaultMinSize;
       this.poly.set(token, s);
       if (this.source.polyTokenInfo) void this.fetchPoly(token, s);
-      else this.log.warn({ token }, 'no Polymarket fee source: using the conservative fallback fee rate');
+      else if (!this.warnedNoPolySource) {
+        this.warnedNoPolySource = true;
+        this.log.warn('no Polymarket fee source: using the conservative fallback fee rate until parameters are set');
+      }
     }
     return s;
   }
