@@ -17,6 +17,7 @@ export interface ParityMetrics {
   fillsContracts: Counter<'venue'>;
   exposureUsd: Gauge;
   realizedPnlUsd: Gauge;
+  lockedPnlUsd: Gauge;
   breakerTripped: Gauge;
   tradersConnected: Gauge<'venue'>;
   dropped: Counter<'reason'>;
@@ -51,6 +52,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMe
     fillsContracts: new Counter({ name: 'parity_fills_contracts_total', help: 'Contracts filled, per venue', labelNames: ['venue'], registers: r }),
     exposureUsd: new Gauge({ name: 'parity_exposure_usd', help: 'Total exposure from actual fills, dollars', registers: r }),
     realizedPnlUsd: new Gauge({ name: 'parity_realized_pnl_usd', help: 'Realised P&L, dollars', registers: r }),
+    // Matched arbitrage positions pay $1 at settlement: their profit is certain but not yet realised.
+    lockedPnlUsd: new Gauge({ name: 'parity_locked_pnl_usd', help: 'Profit locked in by matched positions (paid at settlement), dollars', registers: r }),
     breakerTripped: new Gauge({ name: 'parity_breaker_tripped', help: '1 when the circuit breaker (or kill switch) stops new trades', registers: r }),
     tradersConnected: new Gauge({ name: 'parity_traders_connected', help: 'Authenticated remote traders connected, per venue', labelNames: ['venue'], registers: r }),
     dropped: new Counter({ name: 'parity_opportunities_dropped_total', help: 'Opportunities not executed, per reason', labelNames: ['reason'], registers: r }),

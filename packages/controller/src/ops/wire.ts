@@ -245,6 +245,8 @@ export function wireOps(o: WireOptions): OpsWiring {
   };
   traders.on('register', tradersChanged);
   traders.on('disconnect', tradersChanged);
+  // Export 0 from the start: an alert on "no trader" must not depend on a series appearing.
+  tradersChanged();
 
   // Detection timing: one pass of the detector per market-data frame.
   const detect = app.store.onUpdate;
@@ -287,6 +289,7 @@ export function wireOps(o: WireOptions): OpsWiring {
     metrics.exposureUsd.set(dollars(bs.exposureMicros));
     const t = ledger.pnlTotals();
     metrics.realizedPnlUsd.set(dollars(t.realizedMicros));
+    metrics.lockedPnlUsd.set(dollars(t.lockedProfitMicros));
     hub.pushPnl({
       t: now,
       pnlUsd: dollars(t.realizedMicros + t.lockedProfitMicros),
