@@ -215,7 +215,11 @@ export class Trader extends EventEmitter<TraderEvents> {
   }
 
   private deliver(result: LegResult, replay: boolean): void {
-    if (this.unpersisted.has(result.legId)) return;
+    if (this.unpersisted.has(result.legId)) {
+      // Not in the store, so never re-delivered: send it once if we can (the controller can look it up).
+      if (!replay) this.link.send({ type: 'leg_result', result: resultToWire(result) });
+      return;
+    }
     if (this.link.send({ type: 'leg_result', result: resultToWire(result), ...(replay ? { replay: true } : {}) })) {
       this.awaitingAck.add(result.legId);
     }
@@ -226,6 +230,18 @@ export class Trader extends EventEmitter<TraderEvents> {
 
   /** Execute a leg at most once; any repeat gets the first answer. Never throws. */
   async execute(req: LegRequest, deadlineAtMs: number): Promise<{ result: LegResult; repeat: boolean }> {
+    try {
+      return await this.executeOnce(req, deadlineAtMs);
+    } catch (err) {
+      // Only the store throws, and only before the leg is sent: nothing reached a venue.
+      const msg = err instanceof Error ? err.message : String(err);
+      log.error({ legId: req.legId, err: msg }, 'cannot record the leg: refusing it');
+      this.unpersisted.add(req.legId);
+      return { result: failedResult(req, `the trader cannot record the leg (${msg}); not executed`, 'refused', 0), repeat: false };
+    }
+  }
+
+  private async executeOnce(req: LegRequest, deadlineAtMs: number): Promise<{ result: LegResult; repeat: boolean }> {
     const known = this.d.store.get(req.legId);
     if (known) return { result: await this.answerFor(known), repeat: true };
 
@@ -275,8 +291,16 @@ export class Trader extends EventEmitter<TraderEvents> {
     }
   }
 
-  /** What happened to a leg, for the controller's lookup. Never executes anything. */
+  /** What happened to a leg, for the controller's lookup. Never executes anything; never throws. */
   async lookup(req: LegRequest): Promise<LegResult> {
+    try {
+      return await this.lookupOnce(req);
+    } catch (err) {
+      return failedResult(req, `the trader could not look the leg up: ${err instanceof Error ? err.message : String(err)}`, 'unknown', 0);
+    }
+  }
+
+  private async lookupOnce(req: LegRequest): Promise<LegResult> {
     const known = this.d.store.get(req.legId);
     if (!known) {
       // First heard of through a lookup: record it before anything else so that an execute_leg
