@@ -31,6 +31,8 @@ interface KalshiFake {
   seq: number;
   sid: number;
   markets: Set<string>;
+  /** Tickers the venue does not list (error 16, like Kalshi and the simulator). */
+  unknown: Set<string>;
   send(ws: WebSocket, type: string, msg: object, opts?: { skip?: number }): void;
 }
 
@@ -47,6 +49,7 @@ async function startKalshiFake() {
     seq: 0,
     sid: 1,
     markets: new Set(),
+    unknown: new Set(),
     send(ws, type, msg, opts = {}) {
       this.seq += 1 + (opts.skip ?? 0);
       ws.send(JSON.stringify({ type, sid: this.sid, seq: this.seq, msg }));
@@ -68,6 +71,11 @@ async function startKalshiFake() {
       fake.commands[idx]!.push(m);
       if (fake.silent) return;
       const tickers = (m.params.market_tickers ?? []) as string[];
+      const missing = tickers.find((t) => fake.unknown.has(t));
+      if (missing) {
+        ws.send(JSON.stringify({ id: m.id, type: 'error', msg: { code: 16, msg: 'Market not found', market_ticker: missing } }));
+        return;
+      }
       if (m.cmd === 'subscribe') {
         ws.send(JSON.stringify({ id: m.id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: fake.sid } }));
         for (const t of tickers) fake.markets.add(t);
@@ -223,9 +231,38 @@ test('Kalshi feed: tickers added and removed live', async () => {
   }
 });
 
+test('Kalshi feed: an unknown ticker stays untradeable without taking the others down', async () => {
+  const { fake, server } = await startKalshiFake();
+  fake.unknown.add('KX');
+  const store = new BookStore();
+  store.addPair(pair('a', 'KA', 'y1', 'n1'));
+  store.addPair(pair('x', 'KX', 'y2', 'n2'));
+  const md = kalshiClient(server.url, store);
+  md.add(['KA', 'KX']);
+  md.start();
+  try {
+    await waitFor(() => store.kalshiBooks.get('KA')!.tradeable, 'KA subscribed without KX');
+    assert.deepEqual(
+      fake.commands[0]!.filter((c) => c.cmd === 'subscribe').map((c) => (c.params as Record<string, unknown>).market_tickers),
+      [['KA', 'KX'], ['KA']],
+    );
+    // Past the resync deadline: still one connection, KA still in sync, KX still not tradeable.
+    const until = Date.now() + 1_500;
+    await waitFor(() => Date.now() > until, 'resync deadline passed');
+    assert.equal(md.connects, 1);
+    assert.equal(store.kalshiBooks.get('KA')!.tradeable, true);
+    assert.equal(store.kalshiBooks.get('KX')!.tradeable, false);
+  } finally {
+    await md.stop();
+    await server.close();
+  }
+});
+
 // --- a tiny Polymarket venue ---------------------------------------------------------------------
 
 interface PolyFake {
+  /** Assets the venue does not know: silently no book. */
+  unknown: Set<string>;
   subs: string[][];
   ops: Array<{ conn: number; op: string; ids: string[] }>;
   pings: number;
@@ -238,7 +275,7 @@ function polyBook(asset: string, ask = '0.45') {
 }
 
 async function startPolyFake() {
-  const fake: PolyFake = { subs: [], ops: [], pings: 0, frozen: false, asks: new Map() };
+  const fake: PolyFake = { unknown: new Set(), subs: [], ops: [], pings: 0, frozen: false, asks: new Map() };
   const server = await startWsServer('/ws/market', (ws) => {
     const conn = fake.subs.length;
     fake.subs.push([]);
@@ -252,10 +289,10 @@ async function startPolyFake() {
       const m = JSON.parse(text) as { assets_ids: string[]; type?: string; operation?: string };
       if (m.type === 'market') {
         fake.subs[conn] = m.assets_ids;
-        if (!fake.frozen) ws.send(JSON.stringify(m.assets_ids.map((a) => polyBook(a, fake.asks.get(a)))));
+        if (!fake.frozen) ws.send(JSON.stringify(m.assets_ids.filter((a) => !fake.unknown.has(a)).map((a) => polyBook(a, fake.asks.get(a)))));
       } else if (m.operation) {
         fake.ops.push({ conn, op: m.operation, ids: m.assets_ids });
-        if (m.operation === 'subscribe' && !fake.frozen) for (const a of m.assets_ids) ws.send(JSON.stringify(polyBook(a, fake.asks.get(a))));
+        if (m.operation === 'subscribe' && !fake.frozen) for (const a of m.assets_ids.filter((x) => !fake.unknown.has(x))) ws.send(JSON.stringify(polyBook(a, fake.asks.get(a))));
       }
     });
   });
@@ -339,6 +376,26 @@ test('Polymarket feed: drift resubscribes the asset; assets added and removed li
     md.remove(['A1']);
     await waitFor(() => fake.ops.some((o) => o.op === 'unsubscribe' && o.ids.length === 1 && o.ids[0] === 'A1' && o === fake.ops.at(-1)), 'unsubscribed');
     assert.equal(md.connectionCount, 1);
+  } finally {
+    await md.stop();
+    await server.close();
+  }
+});
+
+test('Polymarket feed: a token the venue never books is retried, not a reason to reconnect', async () => {
+  const { fake, server } = await startPolyFake();
+  fake.unknown.add('A2');
+  const store = new BookStore();
+  store.addPair(pair('a', 'K1', 'A1', 'A2'));
+  const md = polyClient(server.url, store);
+  md.add(['A1', 'A2']);
+  md.start();
+  try {
+    await waitFor(() => store.polyBooks.get('A1')!.tradeable, 'A1 book');
+    await waitFor(() => fake.ops.some((o) => o.op === 'subscribe' && o.ids.includes('A2')), 'A2 retried after the deadline', 10_000);
+    assert.equal(md.connects, 1, 'no reconnect for one silent token');
+    assert.equal(store.polyBooks.get('A1')!.tradeable, true);
+    assert.equal(store.polyBooks.get('A2')!.tradeable, false);
   } finally {
     await md.stop();
     await server.close();

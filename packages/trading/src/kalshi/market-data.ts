@@ -58,10 +58,13 @@ interface TickerState {
   failures: number;
   /** Earliest time the next resync request may be sent (backoff after failures). */
   nextResyncAtMs: number;
+  /** Kalshi said the market does not exist (error 16): not subscribed until the next connection. */
+  missing: boolean;
 }
 
 interface PendingCommand {
   cmd: string;
+  params: Record<string, unknown>;
   tickers: string[];
 }
 
@@ -95,6 +98,8 @@ export class KalshiBookSession {
   private lastSeq = 0;
   private subscribing = false;
   private fatal: string | null = null;
+  /** Last time any snapshot arrived (tells a venue that answers from one that is gone). */
+  private lastSnapshotAtMs = 0;
   private readonly resyncTimeoutMs: number;
   private readonly chunk: number;
   private readonly log: Logger;
@@ -134,7 +139,7 @@ export class KalshiBookSession {
     const fresh: string[] = [];
     for (const t of tickers) {
       if (this.tickers.has(t)) continue;
-      this.tickers.set(t, { synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0 });
+      this.tickers.set(t, { synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0, missing: false });
       fresh.push(t);
     }
     if (fresh.length === 0) return;
@@ -163,10 +168,18 @@ export class KalshiBookSession {
     let due: string[] | null = null;
     for (const [t, st] of this.tickers) {
       if (st.synced) continue;
+      if (st.missing) continue;
       if (st.resyncSentAtMs > 0) {
         if (nowMs - st.resyncSentAtMs > this.resyncTimeoutMs) {
-          this.die(`no snapshot for ${t} within ${this.resyncTimeoutMs} ms of a resync request`);
-          return;
+          if (this.sid === 0 || this.lastSnapshotAtMs < st.resyncSentAtMs) {
+            this.die(`no snapshot for ${t} within ${this.resyncTimeoutMs} ms of a resync request`);
+            return;
+          }
+          // The venue answers for other markets, so reconnecting would not help this one: retry it, backed off.
+          this.log.warn({ ticker: t }, 'Kalshi sent no snapshot for this market; retrying');
+          st.resyncSentAtMs = 0;
+          st.failures++;
+          st.nextResyncAtMs = nowMs + Math.min(60_000, 500 * 2 ** Math.min(st.failures, 7));
         }
       } else if (this.sid > 0 && st.nextResyncAtMs > 0 && nowMs >= st.nextResyncAtMs) {
         (due ??= []).push(t);
@@ -233,7 +246,7 @@ export class KalshiBookSession {
   // --- protocol ----------------------------------------------------------------------------------
 
   private subscribe(): void {
-    const all = [...this.tickers.keys()];
+    const all = this.subscribableTickers();
     if (all.length === 0) return;
     const first = all.slice(0, this.chunk);
     this.subscribing = true;
@@ -244,9 +257,16 @@ export class KalshiBookSession {
     this.command('subscribe', { channels: [CHANNEL], market_tickers: first, use_yes_price: false }, first);
   }
 
+  /** Tickers to subscribe (all but those Kalshi said do not exist). */
+  private subscribableTickers(): string[] {
+    const out: string[] = [];
+    for (const [t, st] of this.tickers) if (!st.missing) out.push(t);
+    return out;
+  }
+
   private command(cmd: string, params: object, tickers: string[]): void {
     const id = this.nextId++;
-    this.pending.set(id, { cmd, tickers });
+    this.pending.set(id, { cmd, params: params as Record<string, unknown>, tickers });
     this.send({ id, cmd, params });
   }
 
@@ -266,7 +286,7 @@ export class KalshiBookSession {
     this.subscribing = false;
     // Tickers added while the subscribe was in flight (or beyond the first chunk).
     const inFirst = new Set(cmd?.tickers ?? []);
-    const rest = [...this.tickers.keys()].filter((t) => !inFirst.has(t));
+    const rest = this.subscribableTickers().filter((t) => !inFirst.has(t));
     const now = Date.now();
     for (const t of rest) this.tickers.get(t)!.resyncSentAtMs = now;
     for (const c of chunks(rest, this.chunk)) this.command('update_subscription', { sid, action: 'add_markets', market_tickers: c }, c);
@@ -285,14 +305,24 @@ export class KalshiBookSession {
       return;
     }
     if (code === 16 && ticker) {
-      // Market not found: nothing will ever arrive for it; keep it invalid and stop asking.
+      // Market not found: nothing will arrive for it. Keep it invalid, stop asking, and repeat the
+      // refused command for the other markets (Kalshi refuses the whole command).
       const st = this.tickers.get(ticker);
       if (st) {
         st.synced = false;
+        st.missing = true;
         st.resyncSentAtMs = 0;
         st.nextResyncAtMs = 0;
       }
+      this.log.error({ ticker }, 'Kalshi has no market with this ticker: check PAIRS_FILE (the pair stays untradeable)');
       this.sink.kalshiInvalidate([ticker], 'Kalshi: market not found');
+      if (cmd?.cmd === 'subscribe') {
+        this.subscribing = false;
+        this.subscribe();
+      } else if (cmd && cmd.cmd === 'update_subscription' && this.sid > 0) {
+        const rest = cmd.tickers.filter((t) => t !== ticker && this.tickers.get(t)?.missing === false);
+        if (rest.length > 0) this.command('update_subscription', { ...cmd.params, market_tickers: rest }, rest);
+      }
       return;
     }
     if (cmd?.cmd === 'subscribe') {
@@ -353,6 +383,7 @@ export class KalshiBookSession {
     const st = this.tickers.get(ticker);
     if (!st) return; // unsubscribed meanwhile
     this.stats.snapshots++;
+    this.lastSnapshotAtMs = nowMs;
     const yes = this.yesBuf;
     const no = this.noBuf;
     yes.length = 0;
@@ -446,8 +477,10 @@ export class KalshiBookSession {
     this.requestSnapshots(all, nowMs);
   }
 
-  private requestSnapshots(tickers: string[], nowMs: number): void {
+  private requestSnapshots(all: string[], nowMs: number): void {
     if (this.sid === 0) return; // the subscribe itself brings snapshots
+    const tickers = all.filter((t) => this.tickers.get(t)?.missing !== true);
+    if (tickers.length === 0) return;
     for (const t of tickers) {
       const st = this.tickers.get(t);
       if (st) {

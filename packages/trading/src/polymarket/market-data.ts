@@ -83,6 +83,8 @@ export class PolyBookSession {
   private readonly assets = new Map<string, AssetState>();
   private started = false;
   private fatal: string | null = null;
+  /** Last time any `book` arrived (tells a live venue from a dead connection). */
+  private lastBookAtMs = 0;
   private readonly resyncTimeoutMs: number;
   private readonly log: Logger;
   private bidBuf: number[] = [];
@@ -146,8 +148,15 @@ export class PolyBookSession {
       if (st.synced) continue;
       if (st.resyncSentAtMs > 0) {
         if (nowMs - st.resyncSentAtMs > this.resyncTimeoutMs) {
-          this.die(`no book for ${a} within ${this.resyncTimeoutMs} ms of subscribing`);
-          return;
+          if (this.lastBookAtMs < st.resyncSentAtMs) {
+            this.die(`no book for ${a} within ${this.resyncTimeoutMs} ms of subscribing`);
+            return;
+          }
+          // Other tokens get books, so the connection is fine: an unknown or closed market. Retry it, backed off.
+          if (st.failures === 0) this.log.warn({ token: a }, 'Polymarket sent no book for this token (unknown or closed market?); retrying');
+          st.resyncSentAtMs = 0;
+          st.failures++;
+          st.nextResyncAtMs = nowMs + Math.min(60_000, 500 * 2 ** Math.min(st.failures, 7));
         }
       } else if (st.nextResyncAtMs > 0 && nowMs >= st.nextResyncAtMs) {
         (due ??= []).push(a);
@@ -206,6 +215,7 @@ export class PolyBookSession {
     const st = this.assets.get(asset);
     if (!st) return; // not ours (unsubscribed meanwhile)
     this.stats.books++;
+    this.lastBookAtMs = nowMs;
     st.resyncSentAtMs = 0;
     const bids = this.bidBuf;
     const asks = this.askBuf;
