@@ -383,3 +383,11 @@ test('fast path = viem reference: digests and recovered signers agree on every v
     { numRuns: 40, seed: 1 },
   );
 });
+
+test('amount formatting: human strings as the CLOB writes them', async () => {
+  const { formatQtyTrim, formatBase, formatPxTrim } = await import('../src/polymarket/amounts.ts');
+  for (let q = 0; q < 100_000; q += 7) assert.equal(formatQtyTrim(q), String(q / 100), `qty ${q}`);
+  assert.equal(formatQtyTrim(123_456_789), '1234567.89');
+  assert.deepEqual([formatBase(2_650_000n), formatBase(5_000_000n), formatBase(4_999_999n), formatBase(0n)], ['2.65', '5', '4.999999', '0']);
+  assert.deepEqual([formatPxTrim(5600), formatPxTrim(25), formatPxTrim(10_000), formatPxTrim(5000)], ['0.56', '0.0025', '1', '0.5']);
+});

@@ -14,6 +14,14 @@ export function formatBase(v: bigint): string {
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
 
+/** Qty (1/100 share) -> "12.5", "100", "0.01" (the hot WS path: no BigInt). */
+export function formatQtyTrim(q: number): string {
+  const int = Math.floor(q / 100);
+  const frac = q - int * 100;
+  if (frac === 0) return String(int);
+  return frac % 10 === 0 ? `${int}.${frac / 10}` : `${int}.${frac < 10 ? '0' : ''}${frac}`;
+}
+
 /** Px (1/10,000 $) -> "0.56", "0.0025", "1". */
 export function formatPxTrim(p: Px): string {
   const int = Math.floor(p / 10_000);

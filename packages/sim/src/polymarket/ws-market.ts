@@ -13,7 +13,7 @@ import type { SimEvent } from '../events.ts';
 import type { ActiveFault } from '../faults.ts';
 import type { SimMarket } from '../markets.ts';
 import type { Outcome } from '../orders.ts';
-import { formatBase, formatPxTrim } from './amounts.ts';
+import { formatPxTrim, formatQtyTrim } from './amounts.ts';
 import { bookSummary } from './clob-routes.ts';
 import { feeRateBps } from './fees.ts';
 
@@ -39,8 +39,7 @@ interface Frames {
   both: string | null;
 }
 
-const BASE_PER_QTY = 10_000n;
-const sizeStr = (q: number): string => (q === 0 ? '0' : formatBase(BigInt(q) * BASE_PER_QTY));
+const sizeStr = formatQtyTrim;
 
 export class MarketWs {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
@@ -234,28 +233,48 @@ export class MarketWs {
   /** One `price_change` per engine operation, carrying the YES and the mirrored NO changes. */
   private priceChange(m: SimMarket, changes: LevelChange[], ts: number): Frames {
     const meta = m.polymarket!;
+    const subYes = this.byAsset.get(meta.yesTokenId);
+    const subNo = this.byAsset.get(meta.noTokenId);
+    // Serialise only the variants some connection needs (ids are digits / hex: no escaping).
+    let needYes = false;
+    let needNo = false;
+    let needBoth = false;
+    if (subYes) {
+      for (const c of subYes) {
+        if (subNo?.has(c)) needBoth = true;
+        else needYes = true;
+      }
+    }
+    if (subNo) for (const c of subNo) if (!subYes?.has(c)) needNo = true;
     const bb = m.book.bestBid();
     const ba = m.book.bestAsk();
-    const yesBest = { best_bid: bb === null ? '0' : formatPxTrim(bb), best_ask: ba === null ? '1' : formatPxTrim(ba) };
-    const noBest = { best_bid: ba === null ? '0' : formatPxTrim(PX_ONE - ba), best_ask: bb === null ? '1' : formatPxTrim(PX_ONE - bb) };
     const seq = (this.hashSeq.get(m.id) ?? 0) + 1;
     this.hashSeq.set(m.id, seq);
     const hash = seq.toString(16).padStart(40, '0');
-    const yes: Record<string, string>[] = [];
-    const no: Record<string, string>[] = [];
-    for (const c of changes) {
-      const size = sizeStr(c.size);
-      yes.push({ asset_id: meta.yesTokenId, price: formatPxTrim(c.px), size, side: c.side === 'bid' ? 'BUY' : 'SELL', hash, ...yesBest });
-      no.push({ asset_id: meta.noTokenId, price: formatPxTrim(PX_ONE - c.px), size, side: c.side === 'bid' ? 'SELL' : 'BUY', hash, ...noBest });
+    const head = `{"market":"${meta.conditionId}","price_changes":[`;
+    const tail = `],"timestamp":"${ts}","event_type":"price_change"}`;
+    let yes = '';
+    let no = '';
+    if (needYes || needBoth) {
+      const best = `"hash":"${hash}","best_bid":"${bb === null ? '0' : formatPxTrim(bb)}","best_ask":"${ba === null ? '1' : formatPxTrim(ba)}"}`;
+      const parts: string[] = [];
+      for (const c of changes) {
+        parts.push(`{"asset_id":"${meta.yesTokenId}","price":"${formatPxTrim(c.px)}","size":"${sizeStr(c.size)}","side":"${c.side === 'bid' ? 'BUY' : 'SELL'}",${best}`);
+      }
+      yes = parts.join(',');
     }
-    const frame = (pcs: Record<string, string>[]): string =>
-      JSON.stringify({ market: meta.conditionId, price_changes: pcs, timestamp: String(ts), event_type: 'price_change' });
-    const subYes = this.byAsset.get(meta.yesTokenId);
-    const subNo = this.byAsset.get(meta.noTokenId);
+    if (needNo || needBoth) {
+      const best = `"hash":"${hash}","best_bid":"${ba === null ? '0' : formatPxTrim(PX_ONE - ba)}","best_ask":"${bb === null ? '1' : formatPxTrim(PX_ONE - bb)}"}`;
+      const parts: string[] = [];
+      for (const c of changes) {
+        parts.push(`{"asset_id":"${meta.noTokenId}","price":"${formatPxTrim(PX_ONE - c.px)}","size":"${sizeStr(c.size)}","side":"${c.side === 'bid' ? 'SELL' : 'BUY'}",${best}`);
+      }
+      no = parts.join(',');
+    }
     return {
-      yes: subYes ? frame(yes) : null,
-      no: subNo ? frame(no) : null,
-      both: subYes && subNo ? frame([...yes, ...no]) : null,
+      yes: needYes ? head + yes + tail : null,
+      no: needNo ? head + no + tail : null,
+      both: needBoth ? `${head}${yes},${no}${tail}` : null,
     };
   }
 
