@@ -71,6 +71,8 @@ function countedNotional(r: LegResult, requested: Micros): Micros {
 export class Trader extends EventEmitter<TraderEvents> {
   private readonly link: ControllerLink;
   private readonly inflight = new Map<string, Promise<LegResult>>();
+  /** execute_leg messages being handled, up to their result being sent (stop waits for them). */
+  private readonly handling = new Set<Promise<void>>();
   private readonly awaitingAck = new Set<string>();
   /** Acknowledged leg ids not yet marked in the store (written in batches, off the leg path). */
   private ackedUnwritten: string[] = [];
@@ -141,7 +143,7 @@ export class Trader extends EventEmitter<TraderEvents> {
     this.stopping = true;
     this.stopPromise = (async () => {
       log.info({ reason, inFlight: this.inflight.size }, 'trader stopping: finishing in-flight legs first');
-      await Promise.allSettled([...this.inflight.values()]);
+      await Promise.allSettled([...this.inflight.values(), ...this.handling]);
       const until = Date.now() + 2000;
       while (this.awaitingAck.size > 0 && this.link.ready && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await this.link.stop();
@@ -179,11 +181,13 @@ export class Trader extends EventEmitter<TraderEvents> {
         const req = legFromWire(msg.leg);
         const deadlineAtMs = Date.now() + msg.deadline_in_ms;
         if (this.d.config.oneShot && this.oneShotLeg === null) this.oneShotLeg = req.legId;
-        void this.execute(req, deadlineAtMs).then(({ result, repeat }) => {
+        const handled = this.execute(req, deadlineAtMs).then(({ result, repeat }) => {
           if (req.legId === this.oneShotLeg) this.oneShotResult = result;
           this.emit('leg', { result, repeat });
           this.deliver(result, false);
         });
+        this.handling.add(handled);
+        void handled.finally(() => this.handling.delete(handled));
         return;
       }
       case 'lookup_leg': {
