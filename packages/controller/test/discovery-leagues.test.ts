@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@parity/trading';
-import { SIM_LEAGUES } from '@parity/sim/catalog/index.ts';
+import { nickname, NICKNAME_LEAGUES, SIM_LEAGUES } from '@parity/sim/catalog/index.ts';
 import { DEFAULT_LEAGUES_FILE, loadLeagues, parseLeagues, selectLeagues } from '../src/discovery/leagues.ts';
 import { anyNameMatches, esportsMatch } from '../src/discovery/names.ts';
 
@@ -40,7 +40,7 @@ test('an unknown field is rejected with a message naming the item', () => {
   expectInvalid(
     text.replace('{ kalshi: LAL, names:', '{ kalshi: LAL, polyy: lal, names:'),
     /test-leagues\.yaml is invalid/,
-    /leagues\[\d+\] \(nba\)\.teams\[0\] \(LAL\): unknown field "polyy"/,
+    /leagues\[\d+\] \(nba\)\.teams\[13\] \(LAL\): unknown field "polyy"/,
   );
   expectInvalid(text.replace('  - code: nhl\n', '  - code: nhl\n    colour: blue\n'), /leagues\[\d+\] \(nhl\): unknown field "colour"/);
   expectInvalid(text.replace('version: 1', 'version: 1\nextra_top: 1'), /\(top level\): unknown field "extra_top"|unknown field "extra_top"/);
@@ -72,6 +72,7 @@ test('every simulator team is reachable: code aliases listed, names derivable or
       const outcome = t.po ?? t.pn;
       const ok = sl.kind === 'esports' ? names.some((n) => esportsMatch(n, outcome, d.esportsAliases) === 'exact') : anyNameMatches(names, t.pn);
       assert.ok(ok, `${sl.code} ${t.k}: Kalshi "${t.kn}" must match Polymarket "${outcome}"`);
+      if (NICKNAME_LEAGUES.includes(sl.code)) assert.ok(anyNameMatches(names, nickname(t.pn)), `${sl.code} ${t.k}: Kalshi "${t.kn}" must match the nickname "${nickname(t.pn)}"`);
       // ...and no other team of the league.
       for (const o of sl.teams) {
         if (o === t) continue;

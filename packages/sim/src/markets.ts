@@ -92,6 +92,10 @@ export interface KalshiMarketMeta {
   closeTime: string;
   expectedExpirationTime?: string;
   rulesPrimary?: string;
+  /** Line of a spread/total market (`floor_strike`; discovery reads it). */
+  floorStrike?: number;
+  /** Multivariate collection the market is listed under (`mve_collection_ticker`, e.g. some NFL games). */
+  mveCollectionTicker?: string;
 }
 
 export interface PolymarketMarketMeta {

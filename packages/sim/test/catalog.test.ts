@@ -20,9 +20,9 @@ test('at least 500 true pairs across leagues and types, and every kind of trap',
   assert.deepEqual([...types].sort(), ['btts', 'esports', 'moneyline', 'spread', 'total']);
   assert.ok(new Set(cat.truth.pairs.map((p) => p.league)).size >= 17);
   const tricky = new Set(cat.truth.pairs.flatMap((p) => p.tricky));
-  for (const t of ['reversed_outcomes', 'next_day_slug', 'code_alias', 'ticker_split', 'neg_risk_leg', 'esports_alias', 'mve_collection', 'code_collision']) assert.ok(tricky.has(t), t);
+  for (const t of ['nickname_outcomes', 'reversed_outcomes', 'next_day_slug', 'code_alias', 'ticker_split', 'neg_risk_leg', 'esports_alias', 'mve_collection', 'code_collision']) assert.ok(tricky.has(t), t);
   const kinds = new Set(cat.truth.traps.map((t) => t.kind));
-  const all: TrapKind[] = ['other_date', 'next_day_without_start_time', 'different_line', 'line_on_one_venue', 'unnamed_subject', 'nickname_outcomes', 'code_collision', 'multi_outcome', 'wrong_outcome', 'one_venue_only', 'malformed_ticker', 'malformed_gamma', 'closed', 'spread_other_team', 'neg_risk_missing', 'duplicate_listing'];
+  const all: TrapKind[] = ['other_date', 'next_day_without_start_time', 'different_line', 'line_on_one_venue', 'unnamed_subject', 'other_teams', 'code_collision', 'multi_outcome', 'wrong_outcome', 'one_venue_only', 'malformed_ticker', 'malformed_gamma', 'closed', 'spread_other_team', 'neg_risk_missing', 'duplicate_listing'];
   for (const k of all) assert.ok(kinds.has(k), `trap ${k}`);
   assert.ok(cat.truth.traps.every((t) => t.expect !== ('paired' as string)));
 });

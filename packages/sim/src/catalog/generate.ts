@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { GammaEventObj, GammaMarketObj, KalshiEventObj, KalshiMarketObj, KalshiSeriesObj } from './shapes.ts';
-import { SIM_LEAGUES, type SimLeague, type SimMarketType, type SimTeam } from './teams.ts';
+import { nickname, NICKNAME_LEAGUES, SIM_LEAGUES, type SimLeague, type SimMarketType, type SimTeam } from './teams.ts';
 
 export type TrapKind =
   | 'other_date' // same teams, another day's game on Polymarket; the start time proves it
@@ -13,7 +13,7 @@ export type TrapKind =
   | 'different_line' // slug says 12.5, the market says 13.5
   | 'line_on_one_venue' // Kalshi's line is not listed on Polymarket (and vice versa)
   | 'unnamed_subject' // Yes/No market that does not say which team it is about
-  | 'nickname_outcomes' // outcomes that share no word with Kalshi's names and no alias exists
+  | 'other_teams' // the slug matches but the outcomes name two other teams of the league
   | 'code_collision' // same codes and date in another league; only that league is on Polymarket
   | 'multi_outcome' // a 3-outcome (non-binary) market where a yes/no market was expected
   | 'wrong_outcome' // the neg-risk leg at this slug is about the other team
@@ -297,9 +297,11 @@ interface Listing {
   mveSeries?: string;
   /** Record as true pairs (false for traps, recorded separately). */
   truth: boolean;
+  /** US moneyline outcomes as bare nicknames ("Celtics"). */
+  nicknames?: boolean;
   tricky: string[];
   /** Tamper hooks, applied by the emitters. */
-  tamper?: Partial<Record<'homeMarketAboutAway' | 'threeOutcomes' | 'unnamedSubject' | 'nicknames' | 'closedTotal' | 'spreadOtherTeam' | 'lineConflict' | 'negRiskMissing' | 'malformedTokens', boolean>>;
+  tamper?: Partial<Record<'homeMarketAboutAway' | 'threeOutcomes' | 'unnamedSubject' | 'otherTeams' | 'closedTotal' | 'spreadOtherTeam' | 'lineConflict' | 'negRiskMissing' | 'malformedTokens', boolean>>;
 }
 
 export function generateCatalog(opts: CatalogOptions = {}): SimCatalog {
@@ -331,7 +333,10 @@ export function generateCatalog(opts: CatalogOptions = {}): SimCatalog {
     for (let g = 0; g < gamesPerLeague; g++) {
       const game = schedule(league, g * 3 + (SIM_LEAGUES.indexOf(league) % 3));
       if (league.code === 'ncaaf' && g === 0) game.tickerLetter = 'M';
-      emitGame(b, game, { reversed: g % 3 === 1, truth: true, tricky: g % 3 === 1 ? ['reversed_outcomes'] : [] });
+      // US moneylines: some games list the bare nicknames ("Celtics"), as Polymarket often does.
+      const nicknames = NICKNAME_LEAGUES.includes(league.code) && g % 4 === 3;
+      const tricky = [...(g % 3 === 1 ? ['reversed_outcomes'] : []), ...(nicknames ? ['nickname_outcomes'] : [])];
+      emitGame(b, game, { reversed: g % 3 === 1, truth: true, tricky, nicknames });
     }
   }
   emitTricky(b, schedule);
@@ -436,13 +441,13 @@ function emitTraps(b: Builder, schedule: Schedule): void {
     emitGame(b, g, { reversed: false, truth: false, tricky: [], tamper: { unnamedSubject: true }, types: ['moneyline'], only: 'home' });
     trap('unnamed_subject', 'needs_review', 'question "Will the home side win?" names no team', k0, p0);
   }
-  // Outcomes by nickname only ("Celtics"/"Hawks") while Kalshi says "Boston"/"Atlanta", no alias.
+  // The slug matches, but the market's outcomes are two other teams of the league.
   {
     const nba = L('nba');
     const g = schedule(nba, 56, [T(nba, 'BOS'), T(nba, 'ATL')], 13);
     const [k0, p0] = mark();
-    emitGame(b, g, { reversed: false, truth: false, tricky: [], tamper: { nicknames: true }, types: ['moneyline'] });
-    trap('nickname_outcomes', 'rejected', 'outcomes share no word with Kalshi names', k0, p0);
+    emitGame(b, g, { reversed: false, truth: false, tricky: [], tamper: { otherTeams: true }, types: ['moneyline'] });
+    trap('other_teams', 'rejected', 'nba-bos-atl market lists Miami Heat vs Orlando Magic', k0, p0);
   }
   // Code collision: BOS at CHI on the same day in the NBA and the NHL; Polymarket lists only the
   // NHL game, whose names ("Boston Bruins") would also match Kalshi's NBA names ("Boston").
@@ -618,7 +623,11 @@ function emitGame(b: Builder, g: Game, o: EmitOptions): void {
       const k0 = km(t0.k, title, t0.kn);
       const k1 = km(t1.k, title, t1.kn);
       if (o.noPoly) continue;
-      const names: [string, string] = t.nicknames ? [t0.pn.split(' ').pop()!, t1.pn.split(' ').pop()!] : [t0.pn, t1.pn];
+      const names: [string, string] = t.otherTeams
+        ? [teamByCode(league, 'MIA').pn, teamByCode(league, 'ORL').pn]
+        : o.nicknames
+          ? [nickname(t0.pn), nickname(t1.pn)]
+          : [t0.pn, t1.pn];
       const raw = t.malformedTokens ? 'not-json' : undefined;
       const tokens = b.gammaMarket({ slug: base, question: `${names[0]} vs. ${names[1]}`, outcomes: ord(names), eventSlug: base, eventTitle: `${names[0]} vs. ${names[1]}`, startMs: polyStart, negRisk: false, sportsMarketType: 'moneyline', ...(raw ? { rawTokens: raw } : {}) });
       record(k0, base, tokens, names[0]);

@@ -32,6 +32,17 @@ export interface SimLeague {
   teams: SimTeam[];
 }
 
+const TWO_WORD_NICKNAMES = ['Red Sox', 'White Sox', 'Blue Jays', 'Maple Leafs', 'Red Wings', 'Golden Knights', 'Blue Jackets', 'Trail Blazers', 'Crimson Tide', 'Black Knights'];
+
+/** Pro leagues whose teams Polymarket may list by nickname alone (college nicknames are not unique). */
+export const NICKNAME_LEAGUES: readonly string[] = ['nba', 'nfl', 'nhl', 'mlb'];
+
+/** A US team's nickname as Polymarket sometimes lists it alone ("Boston Celtics" -> "Celtics"). */
+export function nickname(polyName: string): string {
+  const two = TWO_WORD_NICKNAMES.find((n) => polyName.endsWith(` ${n}`));
+  return two ?? polyName.split(' ').pop()!;
+}
+
 /** [kalshi, poly (null = same as kalshi, lower case), kalshi name, poly name, poly outcome label] */
 type Row = [string, string | null, string, string, string?];
 

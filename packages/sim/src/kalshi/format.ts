@@ -180,6 +180,8 @@ export function marketJson(m: SimMarket): Record<string, unknown> {
     expiration_value: '',
     early_close_condition: 'This market will close and expire early if the event occurs.',
     strike_type: 'structured',
+    ...(k.floorStrike !== undefined ? { floor_strike: k.floorStrike } : {}),
+    ...(k.mveCollectionTicker ? { mve_collection_ticker: k.mveCollectionTicker } : {}),
     rules_primary: k.rulesPrimary ?? `If ${k.yesSubTitle} wins, the market resolves to Yes.`,
     rules_secondary: '',
     price_level_structure: k.priceLevelStructure,
