@@ -7,12 +7,14 @@
 // with --sim-child) and measures both ends on its own clock; this process is the controller
 // (market data -> books -> detection -> attachExecution -> Kalshi + Polymarket clients).
 //
-// Child, per iteration: injectArb() re-quotes the pair's Kalshi book, writing one WebSocket frame
-// per book change, synchronously. t0 = when the frame that adds the arbitrage level was written
-// (the simulator's event bus calls the WS front-end first, then our listener); t1 = when the HTTP
-// request of the later of the two orders arrives (headers parsed). Also reported: when both
-// orders reached the matching engine (after the simulator's own auth and signature checks),
-// engine_*, and the whole re-quote burst, burst_*.
+// Per iteration the simulator opens an arbitrage window (injectArb re-quotes the pair's books,
+// writing one WebSocket frame per book change). The frame that opens the arbitrage is the one
+// after which the controller's detection fired: the controller notes the text of the last frame
+// it read before its opportunity sink was called, and the simulator looks up when it wrote that
+// exact frame (t0, from a hook on ws send). t1 = when the HTTP request of the later of the two
+// orders arrived at the simulator (headers parsed, from a hook on http.Server 'request').
+// Also reported: when both orders reached the simulator's matching engine (after its own auth and
+// signature checks), engine_*, and how long the simulator's re-quote burst took, burst_*.
 //
 // Prints one JSON line: {"bench":"tick-to-trade","p50_us":..,"p99_us":..,...}.
 
@@ -42,27 +44,43 @@ else await controller();
 
 async function simChild(): Promise<void> {
   const { startSim } = await import('@parity/sim');
+  const { WebSocket } = await import('ws');
   const pairs = flag('pairs', 8);
-  const sim = await startSim({ scenario: 'static', seed: 5, pairs, arbs: false, balances: { kalshi: 10_000_000, polymarket: 10_000_000 } });
+  // Static books two levels deep: a re-quote is a short burst of frames, so the simulator's own
+  // work after the opening frame (it cannot read our orders while writing) stays small.
+  const sim = await startSim({
+    scenario: {
+      name: 'tick-to-trade', generate: { pairs }, market_maker: { enabled: true, interval_ms: 3_600_000, volatility: 0, levels: 2 },
+      arbs: { enabled: false }, balances: { kalshi: 10_000_000, polymarket: 10_000_000 },
+    },
+    seed: 5,
+  });
   const kalshiPort = Number(new URL(sim.urls.kalshiApiBase).port);
   const polyPort = Number(new URL(sim.urls.polyClob).port);
   const testAccounts = new Set([sim.accounts.kalshi.account.id, sim.accounts.polymarket.account.id]);
 
-  // Instrumentation: the moment each order request arrives (an http.Server 'request' event), and
-  // the moment the engine takes it (the simulator's synchronous event bus).
-  let t0 = 0;
-  let arrivals: { kalshi: number; polymarket: number } = { kalshi: 0, polymarket: 0 };
-  let engine: { kalshi: number; polymarket: number } = { kalshi: 0, polymarket: 0 };
-  let pending: ((r: { us: number; engineUs: number }) => void) | null = null;
+  // Instrumentation (measurement only): every frame written, the moment each order request
+  // arrives, and the moment the engine takes it (the simulator's synchronous event bus).
+  let recording = false;
+  let frames: Array<{ data: unknown; t: number }> = [];
+  const send = WebSocket.prototype.send as (this: InstanceType<typeof WebSocket>, data: unknown, ...rest: unknown[]) => void;
+  WebSocket.prototype.send = function (this: InstanceType<typeof WebSocket>, data: unknown, ...rest: unknown[]) {
+    if (recording) frames.push({ data, t: performance.now() });
+    return send.call(this, data, ...rest);
+  } as typeof WebSocket.prototype.send;
+  let arrivals = { kalshi: 0, polymarket: 0 };
+  let engine = { kalshi: 0, polymarket: 0 };
+  let both: (() => void) | null = null;
   const check = (): void => {
-    if (!pending || !arrivals.kalshi || !arrivals.polymarket || !engine.kalshi || !engine.polymarket) return;
-    const done = pending;
-    pending = null;
-    done({ us: (Math.max(arrivals.kalshi, arrivals.polymarket) - t0) * 1000, engineUs: (Math.max(engine.kalshi, engine.polymarket) - t0) * 1000 });
+    if (both && arrivals.kalshi && arrivals.polymarket && engine.kalshi && engine.polymarket) {
+      const f = both;
+      both = null;
+      f();
+    }
   };
   const emit = http.Server.prototype.emit as (this: http.Server, event: string, ...rest: unknown[]) => boolean;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...rest: unknown[]) {
-    if (event === 'request' && pending) {
+    if (event === 'request' && recording) {
       const req = rest[0] as http.IncomingMessage;
       if (req.method === 'POST' && /\/orders?$/.test(req.url ?? '')) {
         const port = (this.address() as { port: number } | null)?.port;
@@ -73,59 +91,51 @@ async function simChild(): Promise<void> {
     }
     return emit.call(this, event, ...rest);
   } as typeof http.Server.prototype.emit;
-  let bookEvents: Array<{ t: number; marketId: string; side: string; px: number; delta: number }> = [];
   sim.ctx.bus.on((e) => {
-    if (e.type === 'book' && pending) {
-      const t = performance.now();
-      for (const c of e.changes) bookEvents.push({ t, marketId: e.marketId, side: c.side, px: c.px, delta: c.delta });
-      return;
-    }
-    if (e.type !== 'order' || !pending || !testAccounts.has(e.order.accountId)) return;
-    const now = performance.now();
-    const v = e.order.venue;
-    if (!engine[v]) engine[v] = now;
+    if (e.type !== 'order' || !recording || !testAccounts.has(e.order.accountId)) return;
+    if (!engine[e.order.venue]) engine[e.order.venue] = performance.now();
     check();
   });
+
   const out = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
   out({ ready: true, env: sim.env });
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
-    const [cmd, a, b] = line.trim().split(' ');
+    const sp = line.indexOf(' ');
+    const cmd = sp < 0 ? line.trim() : line.slice(0, sp);
+    const rest = sp < 0 ? '' : line.slice(sp + 1);
     if (cmd === 'quit') break;
-    if (cmd !== 'inject') continue;
-    const pairIndex = Number(a);
-    const type = b as (typeof TYPES)[number];
-    arrivals = { kalshi: 0, polymarket: 0 };
-    engine = { kalshi: 0, polymarket: 0 };
-    bookEvents = [];
-    const result = new Promise<{ us: number; engineUs: number }>((resolve) => (pending = resolve));
-    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000).unref());
-    const start = performance.now();
-    // Provisional t0 until the arbitrage frame is identified (orders cannot arrive before it).
-    t0 = start;
-    let w;
-    try {
-      w = sim.injectArb({ pairIndex, type, size: 1000, edgePx: 300, durationMs: 150 });
-    } catch (err) {
-      pending = null;
-      out({ error: (err as Error).message });
-      continue;
+    if (cmd === 'inject') {
+      const [a, b] = rest.split(' ');
+      frames = [];
+      arrivals = { kalshi: 0, polymarket: 0 };
+      engine = { kalshi: 0, polymarket: 0 };
+      const done = new Promise<boolean>((resolve) => {
+        both = () => resolve(true);
+        setTimeout(() => resolve(false), 5000).unref();
+      });
+      recording = true;
+      const start = performance.now();
+      try {
+        sim.injectArb({ pairIndex: Number(a), type: b as (typeof TYPES)[number], size: 1000, edgePx: 300, durationMs: 150 });
+      } catch (err) {
+        recording = false;
+        both = null;
+        out({ error: (err as Error).message });
+        continue;
+      }
+      const burstUs = (performance.now() - start) * 1000;
+      const ok = await done;
+      recording = false;
+      both = null;
+      out(ok ? { ok: true, burstUs } : { miss: true });
+    } else if (cmd === 'trigger') {
+      // The controller's triggering frame: when did we write it?
+      const text = JSON.parse(rest) as string;
+      const f = frames.find((x) => (typeof x.data === 'string' ? x.data : String(x.data)) === text);
+      if (!f) out({ error: 'the triggering frame is not one this simulator wrote during the burst' });
+      else out({ us: (Math.max(arrivals.kalshi, arrivals.polymarket) - f.t) * 1000, engineUs: (Math.max(engine.kalshi, engine.polymarket) - f.t) * 1000 });
     }
-    const burstUs = (performance.now() - start) * 1000;
-    const kalshiMarket = sim.ctx.marketByKalshiTicker(sim.pairs[pairIndex]!.kalshi_ticker)!.id;
-    const side = w.kalshiLeg.side === 'yes' ? 'ask' : 'bid';
-    const yesPx = w.kalshiLeg.side === 'yes' ? w.kalshiLeg.px : 10_000 - w.kalshiLeg.px;
-    const opening = bookEvents.find((b) => b.marketId === kalshiMarket && b.side === side && b.px === yesPx && b.delta > 0);
-    if (!opening) {
-      pending = null;
-      out({ error: 'could not find the frame that opened the arbitrage' });
-      continue;
-    }
-    const shift = (opening.t - start) * 1000;
-    const r = await Promise.race([result, timeout]);
-    pending = null;
-    // Both ends were measured from `start`; re-base on the opening frame.
-    out(r ? { us: r.us - shift, engineUs: r.engineUs - shift, burstUs, openingAtUs: shift } : { miss: true });
   }
   await sim.close();
   process.exit(0);
@@ -164,7 +174,23 @@ async function controller(): Promise<void> {
   await clients.polymarket?.warm();
   const h = attachExecution({ config, router: null, clients });
   await h.ready;
-  const app = createMarketDataApp({ env, sink: h.sink });
+  // Instrumentation (measurement only): the last frame read before the sink fired.
+  const { WebSocket } = await import('ws');
+  let lastFrame: unknown = null;
+  let trigger: unknown = null;
+  const wsEmit = WebSocket.prototype.emit as (this: unknown, event: string, ...rest: unknown[]) => boolean;
+  WebSocket.prototype.emit = function (this: unknown, event: string, ...rest: unknown[]) {
+    if (event === 'message') lastFrame = rest[0];
+    return wsEmit.call(this, event, ...rest);
+  } as typeof WebSocket.prototype.emit;
+  const sink = h.sink;
+  const app = createMarketDataApp({
+    env,
+    sink: (opp) => {
+      if (trigger === null) trigger = lastFrame;
+      sink(opp);
+    },
+  });
   app.start();
   const end = Date.now() + 30_000;
   while (app.tradeablePairs() < app.registry.size) {
@@ -182,17 +208,21 @@ async function controller(): Promise<void> {
     const type = TYPES[Math.floor(i / pairs) % 2]!;
     // The pair's previous window must have ended (150 ms) and its attempt resolved.
     while (h.executor.inFlightPairs().length > 0) await new Promise((r) => setTimeout(r, 2));
+    trigger = null;
     child.stdin!.write(`inject ${pairIndex} ${type}\n`);
     const r = await next();
     if (r.error) throw new Error(`simulator: ${String(r.error)}`);
     await h.executor.idle();
-    if (r.miss) {
+    if (r.miss || trigger === null) {
       misses++;
       continue;
     }
+    child.stdin!.write(`trigger ${JSON.stringify(Buffer.isBuffer(trigger) ? trigger.toString('utf8') : String(trigger))}\n`);
+    const t = await next();
+    if (t.error) throw new Error(`simulator: ${String(t.error)}`);
     if (i >= warmup) {
-      us.push(r.us as number);
-      engineUs.push(r.engineUs as number);
+      us.push(t.us as number);
+      engineUs.push(t.engineUs as number);
       burstUs.push(r.burstUs as number);
     }
     await new Promise((res) => setTimeout(res, Math.ceil(170 / pairs)));
