@@ -82,7 +82,9 @@ export class ConfirmGate {
     const fresh = this.o.revalidate(e.opp);
     const decision: Decision = fresh ? 'accepted' : 'accepted_expired';
     this.record(e, decision);
-    if (fresh) this.o.execute(fresh);
+    // Keep the approved opportunity's id on the re-priced one, so its outcome (executing, dropped)
+    // lands on the row the operator approved, and the ledger names what was approved.
+    if (fresh) this.o.execute({ ...fresh, id: e.opp.id });
     else log.warn({ pairId: e.opp.pairId }, 'approved but the arbitrage is gone on the current books: not executed');
     return decision;
   }
