@@ -75,8 +75,9 @@ after(async () => {
 
 test('discovery feeds the controller: proven pairs in, the unorientable game to review and out', () => {
   assert.ok(latest, 'discovery ran');
+  const candidates = latest.result.candidates;
   for (const t of unsure.tickers) {
-    const c = latest.result.candidates.find((x) => x.kalshiTicker === t)!;
+    const c = candidates.find((x) => x.kalshiTicker === t)!;
     assert.equal(c.verdict, 'needs_review', `${t}: ${c.reasons.join(' | ')}`);
     assert.equal(c.orientation, null);
     assert.equal(app.registry.list().find((p) => p.kalshiTicker === t), undefined, `${t} is not a pair`);
