@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GammaClient } from '@parity/trading/polymarket/gamma.ts';
@@ -15,7 +15,7 @@ import { PairRegistry } from '../src/pairs/registry.ts';
 import type { DiscoveryConfig } from '../src/discovery/config.ts';
 import { discoveryConfigFromEnv } from '../src/discovery/config.ts';
 import { PacedKalshiMarkets } from '../src/discovery/kalshi-markets.ts';
-import { loadLeagues } from '../src/discovery/leagues.ts';
+import { DEFAULT_LEAGUES_FILE, loadLeagues } from '../src/discovery/leagues.ts';
 import { pairsFileText } from '../src/discovery/pairs-out.ts';
 import { diffDiscovery, startControllerDiscovery, startDiscoveryRefresh } from '../src/discovery/refresh.ts';
 import { createDiscoveryRunner, type DiscoveryRunner } from '../src/discovery/runner.ts';
@@ -209,4 +209,21 @@ test('controller hook: the registry gets exactly the true pairs, live removals, 
   await hook.refreshNow();
   assert.equal(registry.get(victim.kalshiTicker)?.polyYesToken, victim.yesToken, 'and comes back when it reopens');
   await hook.stop();
+});
+
+test('a league entry with an unknown field is named, left out, and discovery carries on with the rest', async () => {
+  const file = join(dir, 'bad-leagues.yaml');
+  writeFileSync(file, readFileSync(DEFAULT_LEAGUES_FILE, 'utf8').replace('{ kalshi: LAL, names:', '{ kalshi: LAL, polyy: lal, names:'));
+  assert.throws(() => loadLeagues(file), /\(nba\)\.teams\[13\] \(LAL\): unknown field "polyy"/, 'strict load refuses the file');
+  const r = createDiscoveryRunner(config({ leaguesFile: file, cacheTtlMins: 0 }), { kalshi: new PacedKalshiMarkets({ baseUrl: server.kalshiBase, rps: Infinity }) });
+  runners.push(r);
+  assert.deepEqual(r.data.skipped.length, 1);
+  const { result } = await r.run({});
+  const issue = result.issues.find((i) => i.item === 'bad-leagues.yaml');
+  assert.match(issue?.message ?? '', /league left out: leagues\[\d+\] \(nba\)\.teams\[13\] \(LAL\): unknown field "polyy"/);
+  assert.ok(!result.candidates.some((c) => c.league === 'nba'), 'the bad league is not discovered');
+  const nhl = catalog.truth.pairs.filter((p) => p.league === 'nhl');
+  const got = new Map(result.candidates.map((c) => [c.kalshiTicker, c]));
+  assert.ok(nhl.length > 0);
+  for (const p of nhl) assert.equal(got.get(p.kalshiTicker)?.orientation?.yesToken, p.yesToken, `${p.kalshiTicker} still paired`);
 });

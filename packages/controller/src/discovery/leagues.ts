@@ -44,7 +44,8 @@ const FileSchema = z.strictObject({
   version: z.literal(LEAGUES_FILE_VERSION),
   kalshi_time_zone: z.string().min(1),
   draw: z.strictObject({ kalshi: code, poly: polyCode }),
-  leagues: z.array(LeagueSchema).min(1),
+  // Each league is validated on its own, so a bad entry can be skipped (lenient) or named (strict).
+  leagues: z.array(z.unknown()).min(1),
   esports_aliases: z.record(z.string().regex(/^[a-z0-9-]+$/), z.array(z.string().min(1)).min(1)).default({}),
 });
 
@@ -86,20 +87,27 @@ export interface LeagueData {
   bySeries: Map<string, { league: League; type: MarketType }>;
   /** Compact alias -> canonical esports team. */
   esportsAliases: Map<string, string>;
+  /** Lenient loads only: why each left-out league entry was left out (names the item). */
+  skipped: string[];
 }
 
-/** Load and validate a leagues file; throws ConfigError naming the file and the item. */
-export function loadLeagues(file: string = DEFAULT_LEAGUES_FILE): LeagueData {
+/** Load and validate a leagues file; throws ConfigError naming the file and the item (see parseLeagues). */
+export function loadLeagues(file: string = DEFAULT_LEAGUES_FILE, opts: { lenient?: boolean } = {}): LeagueData {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read leagues file ${file}: ${(err as Error).message}`);
   }
-  return parseLeagues(text, file);
+  return parseLeagues(text, file, opts);
 }
 
-export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData {
+/**
+ * Parse and validate a leagues file. Strict (default): any problem is a ConfigError listing every
+ * problem by item. Lenient: a league entry with a problem is left out and named in `skipped`
+ * (discovery reports it and carries on with the other leagues); file-level problems still throw.
+ */
+export function parseLeagues(text: string, source = 'leagues.yaml', opts: { lenient?: boolean } = {}): LeagueData {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -117,17 +125,25 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
   } catch {
     throw new ConfigError(`${source}: kalshi_time_zone ${JSON.stringify(f.kalshi_time_zone)} is not an IANA time zone`);
   }
-  const problems: string[] = [];
+  const fileProblems: string[] = [];
+  const leagueProblems: string[][] = f.leagues.map(() => []);
   const leagues: League[] = [];
   const byCode = new Map<string, League>();
   const bySeries = new Map<string, { league: League; type: MarketType }>();
   const prefixes = new Map<string, string>();
-  f.leagues.forEach((l, li) => {
-    const where = `leagues[${li}] (${l.code})`;
+  f.leagues.forEach((rawLeague, li) => {
+    const problems = leagueProblems[li]!;
+    const name = (rawLeague as { code?: unknown } | null)?.code;
+    const where = `leagues[${li}]${typeof name === 'string' ? ` (${name})` : ''}`;
+    const lp = LeagueSchema.safeParse(rawLeague);
+    if (!lp.success) {
+      for (const i of lp.error.issues.slice(0, 10)) problems.push(`${describePath(raw, ['leagues', li, ...i.path])}: ${issueText(i)}`);
+      return;
+    }
+    const l = lp.data;
     if (byCode.has(l.code)) problems.push(`${where}: duplicate league code "${l.code}"`);
     const prev = prefixes.get(l.poly_prefix);
     if (prev) problems.push(`${where}: poly_prefix "${l.poly_prefix}" is also used by ${prev}`);
-    prefixes.set(l.poly_prefix, l.code);
     if (l.kind !== 'esports' && !l.team_order) problems.push(`${where}: team_order is required for ${l.kind} leagues`);
     if (l.kind === 'esports' && !l.poly_series_id) problems.push(`${where}: poly_series_id is required for esports leagues`);
     if (l.kind === 'esports' && Object.keys(l.series).some((t) => t !== 'moneyline')) {
@@ -146,6 +162,13 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
       teams.set(t.kalshi, { kalshi: t.kalshi, poly, names: t.names ?? [] });
       polyToKalshi.set(poly, t.kalshi);
     });
+    for (const [type, list] of Object.entries(l.series) as [MarketType, string[] | undefined][]) {
+      for (const s of list ?? []) {
+        const seen = bySeries.get(s);
+        if (seen) problems.push(`${where}: series ${s} (${type}) is already listed as ${seen.league.code} ${seen.type}`);
+      }
+    }
+    if (problems.length > 0) return;
     const league: League = {
       code: l.code,
       name: l.name,
@@ -160,12 +183,9 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
       teams,
       polyToKalshi,
     };
+    prefixes.set(l.poly_prefix, l.code);
     for (const [type, list] of Object.entries(l.series) as [MarketType, string[] | undefined][]) {
-      for (const s of list ?? []) {
-        const seen = bySeries.get(s);
-        if (seen) problems.push(`${where}: series ${s} (${type}) is already listed as ${seen.league.code} ${seen.type}`);
-        else bySeries.set(s, { league, type });
-      }
+      for (const s of list ?? []) bySeries.set(s, { league, type });
     }
     leagues.push(league);
     byCode.set(l.code, league);
@@ -175,11 +195,15 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
     for (const a of [canon, ...aliases]) {
       const k = compact(a);
       const prev = esportsAliases.get(k);
-      if (prev !== undefined && prev !== canon) problems.push(`esports_aliases.${canon}: alias "${a}" already names ${prev}`);
+      if (prev !== undefined && prev !== canon) fileProblems.push(`esports_aliases.${canon}: alias "${a}" already names ${prev}`);
       esportsAliases.set(k, canon);
     }
   }
-  if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
+  const skipped = leagueProblems.flat();
+  if (fileProblems.length > 0 || (skipped.length > 0 && !opts.lenient)) {
+    throw new ConfigError(`${source} is invalid:\n  ${[...fileProblems, ...skipped].join('\n  ')}`);
+  }
+  if (leagues.length === 0) throw new ConfigError(`${source}: no usable league:\n  ${skipped.join('\n  ')}`);
   return {
     version: f.version,
     source,
@@ -190,6 +214,7 @@ export function parseLeagues(text: string, source = 'leagues.yaml'): LeagueData 
     byCode,
     bySeries,
     esportsAliases,
+    skipped,
   };
 }
 

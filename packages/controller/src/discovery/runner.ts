@@ -1,6 +1,7 @@
 // One discovery run with its venue clients and the result cache: what `parity discover` and the
 // controller's refresh both call.
 
+import { basename } from 'node:path';
 import { GammaClient } from '@parity/trading/polymarket/gamma.ts';
 import { DiscoveryCache, selectionKey } from './cache.ts';
 import type { DiscoveryConfig } from './config.ts';
@@ -36,7 +37,8 @@ export function createDiscoveryRunner(
   config: DiscoveryConfig,
   parts: { data?: LeagueData; kalshi?: KalshiMarketsSource & { close?: () => Promise<void> }; gamma?: GammaClient } = {},
 ): DiscoveryRunner {
-  const data = parts.data ?? loadLeagues(config.leaguesFile);
+  // Lenient: a bad league entry is reported with every result and the other leagues still run.
+  const data = parts.data ?? loadLeagues(config.leaguesFile, { lenient: true });
   const kalshi = parts.kalshi ?? new PacedKalshiMarkets({ baseUrl: config.kalshiApiBase, rps: config.kalshiRps });
   const gamma = parts.gamma ?? new GammaClient({ baseUrl: config.gammaUrl });
   const cache = new DiscoveryCache(config.cacheFile, config.cacheTtlMins * 60_000);
@@ -68,6 +70,7 @@ export function createDiscoveryRunner(
         ...(single ? { kalshiEvent: opts.kalshiEvent } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
+      for (const problem of data.skipped) result.issues.unshift({ item: basename(data.source), message: `league left out: ${problem}` });
       if (key !== null) cache.put(key, data.hash, result);
       return { result, fromCache: false, cacheAgeMs: 0 };
     },
