@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { parseScaled } from '@parity/trading';
+import { fastScaled } from '@parity/trading/market-data-common.ts';
 import { KalshiBookSession } from '@parity/trading/kalshi/market-data.ts';
 import { PolyBookSession } from '@parity/trading/polymarket/market-data.ts';
 import { Ladder } from '../src/books/ladder.ts';
@@ -463,4 +465,34 @@ test('property: Kalshi derived asks mirror the opposite bids', () => {
     }),
     { numRuns: 300 },
   );
+});
+
+test('property: the hot-path decimal parser agrees with units.ts parseScaled whenever it answers', () => {
+  const decimal = fc
+    .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{0,7}$/), fc.boolean(), fc.stringMatching(/^[0-9]{0,6}$/))
+    .map(([neg, int, dot, frac]) => `${neg ? '-' : ''}${int}${dot ? '.' : ''}${frac}`);
+  const junk = fc.string({ maxLength: 12 });
+  let answered = 0;
+  fc.assert(
+    fc.property(fc.oneof(decimal, junk), fc.constantFrom(2, 4), (s, scale) => {
+      const fast = fastScaled(s, scale);
+      let full: number | null;
+      try {
+        full = parseScaled(s, scale);
+      } catch {
+        full = null;
+      }
+      if (fast === fast) {
+        answered++;
+        assert.equal(fast, full, `fastScaled(${JSON.stringify(s)}, ${scale})`);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(answered > 1000, `the fast path answered only ${answered} times`);
+  assert.equal(fastScaled('0.41', 4), 4100);
+  assert.equal(fastScaled('.5', 4), 5000);
+  assert.equal(fastScaled('-350.00', 2), -35000);
+  assert.ok(Number.isNaN(fastScaled('0.36001', 4)));
+  assert.ok(Number.isNaN(fastScaled('1e5', 2)));
 });

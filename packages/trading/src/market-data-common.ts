@@ -44,3 +44,47 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Hot-path decimal parser for plain venue numbers ("0.41", ".5", "0.4100", "-350.00", "12"):
+ * the exact integer value × 10^scale, or NaN whenever the string needs the full parser (units.ts
+ * parseScaled: more significant decimals than `scale`, junk, empty, too long). Callers fall back
+ * to parseScaled on NaN, which then either rounds as asked or throws the precise error.
+ */
+export function fastScaled(s: string, scale: number): number {
+  const n = s.length;
+  if (n === 0 || n > 16) return NaN;
+  let i = 0;
+  let neg = false;
+  if (s.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  let v = 0;
+  let frac = -1;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (frac >= 0) return NaN;
+      frac = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return NaN;
+    digits++;
+    if (frac >= 0) {
+      if (frac === scale) {
+        if (d !== 0) return NaN;
+        continue;
+      }
+      frac++;
+    }
+    v = v * 10 + d;
+  }
+  if (digits === 0) return NaN;
+  if (frac < 0) frac = 0;
+  for (; frac < scale; frac++) v *= 10;
+  if (v > Number.MAX_SAFE_INTEGER) return NaN; // v only grows, so a safe result was exact all along
+  return neg && v !== 0 ? -v : v;
+}

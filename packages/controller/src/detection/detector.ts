@@ -14,7 +14,7 @@
 // repeatMs so a busy book cannot flood the executor; any change (type, size, prices) re-emits.
 
 import type { Logger, Micros } from '@parity/trading';
-import { logger as rootLogger } from '@parity/trading';
+import { logger as rootLogger, PX_ONE } from '@parity/trading';
 import type { AskLeg, PairState } from '../books/pair-state.ts';
 import type { ArbType, Opportunity, OpportunityLeg } from '../model.ts';
 import type { FeeDirectory, LegFeeModel } from './fees.ts';
@@ -33,6 +33,8 @@ export interface DetectionConfig extends SizingLimits {
 }
 
 const KALSHI_MINIMUMS: LegMinimums = Object.freeze({ minQty: 100, minNotionalMicros: 0 });
+/** Payout of one contract, micros. */
+const CONTRACT_MICROS = 1_000_000;
 
 export interface DetectorStats {
   evaluations: number;
@@ -119,23 +121,33 @@ export class Detector {
     const kFee = f.kalshi.model;
     const pyFee = f.polyYes.model;
     const pnFee = f.polyNo.model;
+
+    // Cheap screen first, on the best level of each leg: cost of one contract (price + fee, micros),
+    // Infinity when the leg is unusable. Most updates stop here: no type reaches the minimum edge.
+    const ky = kOk && k.no.n > 0 ? PX_ONE - k.no.px[k.no.n - 1]! : 0;
+    const kn = kOk && k.yes.n > 0 ? PX_ONE - k.yes.px[k.yes.n - 1]! : 0;
+    const pY = pyOk && py.asks.n > 0 ? py.asks.px[py.asks.n - 1]! : 0;
+    const pN = pnOk && pn.asks.n > 0 ? pn.asks.px[pn.asks.n - 1]! : 0;
+    const kyCost = ky > 0 ? ky * 100 + kFee.perContract(ky) : Infinity;
+    const knCost = kn > 0 ? kn * 100 + kFee.perContract(kn) : Infinity;
+    const pyCost = pY > 0 ? pY * 100 + pyFee.perContract(pY) : Infinity;
+    const pnCost = pN > 0 ? pN * 100 + pnFee.perContract(pN) : Infinity;
+    const budget = CONTRACT_MICROS - this.config.minEdgeMicros;
+    const t1 = pyCost + knCost <= budget;
+    const t2 = kyCost + pnCost <= budget;
+    const t3 = pyCost + pnCost <= budget;
+    const t4 = kyCost + knCost <= budget;
+    if (!(t1 || t2 || t3 || t4)) return null;
+
     this.polyYesMin.minQty = f.polyYes.minOrderSize;
     this.polyYesMin.minNotionalMicros = this.config.polyMinNotionalMicros;
     this.polyNoMin.minQty = f.polyNo.minOrderSize;
     this.polyNoMin.minNotionalMicros = this.config.polyMinNotionalMicros;
-
     this.bestType = null;
-    // Cheap screen first: most updates leave every type below the minimum edge.
-    const minEdge = this.config.minEdgeMicros;
-    const s = this.sizer;
-    if (pyOk && kOk && s.topEdge(ps.polyYes, ps.kalshiNo, pyFee, kFee) >= minEdge)
-      this.tryType('poly_yes_kalshi_no', ps.polyYes, ps.kalshiNo, pyFee, kFee, this.polyYesMin, KALSHI_MINIMUMS);
-    if (kOk && pnOk && s.topEdge(ps.kalshiYes, ps.polyNo, kFee, pnFee) >= minEdge)
-      this.tryType('kalshi_yes_poly_no', ps.kalshiYes, ps.polyNo, kFee, pnFee, KALSHI_MINIMUMS, this.polyNoMin);
-    if (pyOk && pnOk && s.topEdge(ps.polyYes, ps.polyNo, pyFee, pnFee) >= minEdge)
-      this.tryType('poly_only', ps.polyYes, ps.polyNo, pyFee, pnFee, this.polyYesMin, this.polyNoMin);
-    if (kOk && s.topEdge(ps.kalshiYes, ps.kalshiNo, kFee, kFee) >= minEdge)
-      this.tryType('kalshi_only', ps.kalshiYes, ps.kalshiNo, kFee, kFee, KALSHI_MINIMUMS, KALSHI_MINIMUMS);
+    if (t1) this.tryType('poly_yes_kalshi_no', ps.polyYes, ps.kalshiNo, pyFee, kFee, this.polyYesMin, KALSHI_MINIMUMS);
+    if (t2) this.tryType('kalshi_yes_poly_no', ps.kalshiYes, ps.polyNo, kFee, pnFee, KALSHI_MINIMUMS, this.polyNoMin);
+    if (t3) this.tryType('poly_only', ps.polyYes, ps.polyNo, pyFee, pnFee, this.polyYesMin, this.polyNoMin);
+    if (t4) this.tryType('kalshi_only', ps.kalshiYes, ps.kalshiNo, kFee, kFee, KALSHI_MINIMUMS, KALSHI_MINIMUMS);
     const bestType = this.bestType as ArbType | null;
     if (bestType === null) return null;
 

@@ -20,6 +20,7 @@ import type { OutcomeSide } from '../execution/types.ts';
 import {
   backoffDelayMs,
   chunks,
+  fastScaled,
   frameSample,
   type BackoffOptions,
   type BadFrameSink,
@@ -432,11 +433,17 @@ export class KalshiBookSession {
     let delta: Qty;
     try {
       const pd = msg.price_dollars;
-      if (typeof pd === 'string') price = parsePx(pd);
+      if (typeof pd === 'string') {
+        price = fastScaled(pd, 4);
+        if (price !== price) price = parsePx(pd);
+      }
       else if (typeof msg.price === 'number' && Number.isInteger(msg.price)) price = msg.price * 100;
       else throw new Error('missing price_dollars');
       const df = msg.delta_fp;
-      if (typeof df === 'string') delta = parseScaled(df, 2, 'delta_fp');
+      if (typeof df === 'string') {
+        delta = fastScaled(df, 2);
+        if (delta !== delta) delta = parseScaled(df, 2, 'delta_fp');
+      }
       else if (typeof msg.delta === 'number' && Number.isInteger(msg.delta)) delta = msg.delta * 100;
       else throw new Error('missing delta_fp');
     } catch (e) {
@@ -537,10 +544,15 @@ function readSide(msg: Record<string, unknown>, fpKey: string, dollarsKey: strin
     let px: number;
     let qty: number;
     try {
-      if (typeof p === 'string') px = parsePx(p);
-      else if (cents && typeof p === 'number' && Number.isInteger(p)) px = p * 100;
+      if (typeof p === 'string') {
+        px = fastScaled(p, 4);
+        if (px !== px) px = parsePx(p);
+      } else if (cents && typeof p === 'number' && Number.isInteger(p)) px = p * 100;
       else return `${fpKey}[${i}] price ${JSON.stringify(p)} is not a decimal string`;
-      if (typeof q === 'string') qty = parseScaled(q, 2, 'count_fp', 'floor');
+      if (typeof q === 'string') {
+        qty = fastScaled(q, 2);
+        if (qty !== qty) qty = parseScaled(q, 2, 'count_fp', 'floor');
+      }
       else if (typeof q === 'number' && Number.isInteger(q)) qty = q * 100;
       else return `${fpKey}[${i}] count ${JSON.stringify(q)} is not a number`;
     } catch (e) {

@@ -21,6 +21,7 @@ import { parsePx, parseScaled, PX_ONE, type Px, type Qty } from '../units.ts';
 import {
   backoffDelayMs,
   chunks,
+  fastScaled,
   frameSample,
   type BackoffOptions,
   type BadFrameSink,
@@ -312,12 +313,13 @@ export class PolyBookSession {
     let bestBid: Px = -1;
     let bestAsk: Px = -1;
     try {
-      price = parsePx(ps);
-      size = parseScaled(ss, 2, 'size', 'floor');
+      price = pxOf(ps);
+      size = fastScaled(ss, 2);
+      if (size !== size) size = parseScaled(ss, 2, 'size', 'floor');
       const bb = item.best_bid;
       const ba = item.best_ask;
-      if (typeof bb === 'string' && bb !== '') bestBid = parsePx(bb);
-      if (typeof ba === 'string' && ba !== '') bestAsk = parsePx(ba);
+      if (typeof bb === 'string' && bb !== '') bestBid = pxOf(bb);
+      if (typeof ba === 'string' && ba !== '') bestAsk = pxOf(ba);
     } catch (err) {
       this.bad(`price change: ${(err as Error).message}`, assetRaw, text);
       this.unsync(assetRaw, st, 'unreadable price change', nowMs);
@@ -403,6 +405,12 @@ export class PolyBookSession {
   }
 }
 
+/** A price string -> Px: the fast path, or the full parser (which throws the precise error). */
+function pxOf(s: string): Px {
+  const v = fastScaled(s, 4);
+  return v === v ? v : parsePx(s);
+}
+
 function assetOf(e: Record<string, unknown>): string | undefined {
   return typeof e.asset_id === 'string' ? e.asset_id : undefined;
 }
@@ -420,8 +428,9 @@ function readLevels(arr: unknown, what: string, out: number[]): string | null {
     let px: number;
     let qty: number;
     try {
-      px = parsePx(p);
-      qty = parseScaled(s, 2, 'size', 'floor');
+      px = pxOf(p);
+      qty = fastScaled(s, 2);
+      if (qty !== qty) qty = parseScaled(s, 2, 'size', 'floor');
     } catch (e) {
       return `${what}[${i}]: ${(e as Error).message}`;
     }
