@@ -59,6 +59,9 @@ test('environment: defaults and strict values', () => {
   assert.equal(c.cacheTtlMins, 120);
   assert.equal(c.intervalMins, 15);
   assert.equal(c.cacheFile, './data/discovery-cache.json');
+  assert.equal(c.enabled, false);
+  assert.equal(discoveryConfigFromEnv({ DISCOVERY_ENABLED: 'on' }).enabled, true);
+  assert.throws(() => discoveryConfigFromEnv({ DISCOVERY_ENABLED: 'maybe' }), /DISCOVERY_ENABLED="maybe" is not a boolean/);
   assert.deepEqual(discoveryConfigFromEnv({ ENABLED_LEAGUES: 'nba, epl,' }).enabledLeagues, ['nba', 'epl']);
   assert.throws(() => discoveryConfigFromEnv({ DISCOVERY_INTERVAL_MINS: 'soon' }), /DISCOVERY_INTERVAL_MINS="soon" is not a number/);
   assert.throws(() => discoveryConfigFromEnv({ POLY_GAMMA_URL: 'gamma' }), /POLY_GAMMA_URL="gamma" is not a URL/);

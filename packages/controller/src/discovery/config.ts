@@ -1,5 +1,6 @@
 // Discovery settings from the environment (README "Discovery"):
 //
+//   DISCOVERY_ENABLED          the controller runs discovery (default off; `parity discover` ignores it)
 //   KALSHI_API_BASE            Kalshi REST base (default the real venue; the simulator's env file overrides)
 //   POLY_GAMMA_URL             Gamma API base (default https://gamma-api.polymarket.com)
 //   LEAGUES_FILE               league + team-alias data (default packages/controller/data/leagues.yaml)
@@ -9,7 +10,7 @@
 //   DISCOVERY_INTERVAL_MINS    controller refresh period (default 15; 0 = only at start)
 //   KALSHI_DISCOVERY_RPS       Kalshi listing requests per second (default 20)
 
-import { ConfigError, envNumber, envString } from '@parity/trading';
+import { ConfigError, envBool, envNumber, envString } from '@parity/trading';
 import { kalshiEndpointsFromEnv } from '@parity/trading/kalshi/config.ts';
 import { GAMMA_DEFAULT_URL } from '@parity/trading/polymarket/gamma.ts';
 import { DEFAULT_LEAGUES_FILE } from './leagues.ts';
@@ -17,6 +18,8 @@ import { DEFAULT_LEAGUES_FILE } from './leagues.ts';
 export const DEFAULT_DISCOVERY_CACHE_FILE = './data/discovery-cache.json';
 
 export interface DiscoveryConfig {
+  /** DISCOVERY_ENABLED: whether the controller should start its discovery refresh. */
+  enabled: boolean;
   kalshiApiBase: string;
   gammaUrl: string;
   leaguesFile: string;
@@ -37,6 +40,7 @@ export function discoveryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Di
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`POLY_GAMMA_URL=${gamma} must be an http(s) URL`);
   return {
+    enabled: envBool('DISCOVERY_ENABLED', false, env),
     kalshiApiBase: kalshiEndpointsFromEnv(env).apiBase,
     gammaUrl: gamma.replace(/\/+$/, ''),
     leaguesFile: envString('LEAGUES_FILE', env) ?? DEFAULT_LEAGUES_FILE,
