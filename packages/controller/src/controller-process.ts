@@ -24,6 +24,8 @@ import { createMetrics, type ParityMetrics } from './ops/metrics.ts';
 import { startHttpServer, type HttpHandle } from './ops/http-server.ts';
 import { startHeartbeat } from './ops/heartbeat.ts';
 import { wireOps } from './ops/wire.ts';
+import { discoveryConfigFromEnv } from './discovery/config.ts';
+import { startControllerDiscovery } from './discovery/refresh.ts';
 
 export interface ControllerProcess {
   app: MarketDataApp;
@@ -136,6 +138,10 @@ export async function startController(o: ControllerOptions = {}): Promise<Contro
 
   log.info(`controller: ${describeMode(execCfg)}; ${app.registry.size} pairs`);
   app.start();
+  // Discovery adds and removes pairs live (the feeds subscribe/unsubscribe); PAIRS_FILE entries win.
+  const discovery = discoveryConfigFromEnv(env).enabled
+    ? startControllerDiscovery({ env, registry: app.registry, log: log.child({ mod: 'discovery' }) })
+    : null;
 
   let stopped = false;
   return {
@@ -151,6 +157,7 @@ export async function startController(o: ControllerOptions = {}): Promise<Contro
       if (stopped) return;
       stopped = true;
       stopHeartbeat();
+      await discovery?.stop();
       gate.close();
       ops.close();
       await app.stop();
