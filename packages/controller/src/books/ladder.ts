@@ -63,8 +63,19 @@ export class Ladder {
    */
   find(price: Px): number {
     const px = this.px;
+    const n = this.n;
+    if (n <= 24) {
+      // Short books: scan from the best end, where almost every update lands (no branchy search).
+      let i = n - 1;
+      if (this.asks) {
+        while (i >= 0 && px[i]! < price) i--;
+      } else {
+        while (i >= 0 && px[i]! > price) i--;
+      }
+      return i >= 0 && px[i] === price ? i : -(i + 2);
+    }
     let lo = 0;
-    let hi = this.n - 1;
+    let hi = n - 1;
     if (this.asks) {
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
