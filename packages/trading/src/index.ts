@@ -10,5 +10,6 @@ export * as kalshi from './kalshi/index.ts';
 export { KalshiClient } from './kalshi/client.ts';
 export { createKalshiClient, kalshiConfigFromEnv, kalshiEndpointsFromEnv, type KalshiConfig } from './kalshi/config.ts';
 export { kalshiTakerFeeMicros, kalshiMakerFeeMicros, kalshiFeeMicros } from './kalshi/fees.ts';
+export * as polymarket from './polymarket/index.ts';
 export { PolymarketClient } from './polymarket/client.ts';
 export { createPolymarketClient, polymarketConfigFromEnv, type PolymarketConfig } from './polymarket/config.ts';

@@ -32,7 +32,7 @@ export async function buildExecutionClients(env: NodeJS.ProcessEnv, opts: BuildO
   let polymarket: PolymarketClient | null = null;
   try {
     if (pcfg) polymarket = await createPolymarketClient(pcfg);
-    if (opts.warm && kalshi) await kalshi.warm();
+    if (opts.warm) await Promise.all([kalshi?.warm(), polymarket?.warm()]);
   } catch (err) {
     await kalshi?.close();
     await polymarket?.close();
