@@ -47,11 +47,12 @@ test('dashboard in chromium: live updates, approve in confirm mode, kill switch 
   const rig = await opsRig({ env: { CONFIRM_MODE: '1', CONFIRM_TIMEOUT_SECS: '600' } });
   const profile = mkdtempSync(join(tmpdir(), 'parity-chromium-'));
   let browser: BrowserContext | null = null;
+  let page: Page | null = null;
   try {
     await untilTradeable(rig);
     await rig.startTrader();
     browser = await launch(profile);
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -106,7 +107,9 @@ test('dashboard in chromium: live updates, approve in confirm mode, kill switch 
       await approveInBrowser(page, c);
       await page.locator('#opps tbody tr', { hasText: w.pairId }).filter({ hasText: 'dropped: halted' }).first().waitFor();
     }
-    await until(() => rig.ctl.app.detector.stats.emitted >= oppsBefore + 4, 'detection to keep finding the open arbitrage', UI_TIMEOUT_MS);
+    // A drop means no leg was sent (legs leave synchronously in submit); the simulator is the witness.
+    assert.ok(rig.ctl.app.detector.stats.emitted >= oppsBefore + 2, 'detection kept finding arbitrage after the kill switch');
+    assert.ok(rig.ctl.execution.executor.stats().dropped.halted >= 2, 'the executor refused the approved opportunities as halted');
     assert.equal(rig.orders().length, sent, 'no new leg reached the simulator after the kill switch');
     assert.ok(!rig.ctl.hub.executions.some((e) => e.pairId !== w1.pairId), 'no new execution started');
     const s = await state(rig);
@@ -115,6 +118,15 @@ test('dashboard in chromium: live updates, approve in confirm mode, kill switch 
 
     assert.equal(await page.evaluate(() => (globalThis as unknown as { parityMark?: string }).parityMark), 'first-load', 'the page was never reloaded');
     assert.deepEqual(pageErrors, [], 'the dashboard ran without script errors');
+    assert.equal(rig.orders().length, sent, 'still no new leg at the simulator');
+  } catch (e) {
+    // What the controller and the page showed when a wait ran out, to tell a product bug from a slow machine.
+    const gate = rig.ctl.gate.decisions.slice(-10);
+    const opps = rig.ctl.hub.opportunities.slice(-10).map((o) => `${o.id} ${o.outcome}`);
+    const execs = rig.ctl.hub.executions.map((x) => `${x.pairId} ${x.status} ${x.legs.map((l) => `${l.platform}/${l.route}/${l.status}`).join(' ')}`);
+    const shown = page ? await page.locator('#confirm').innerText({ timeout: 5_000 }).catch(() => '?') : '-';
+    (e as Error).message += `\n  gate decisions: ${JSON.stringify(gate)}\n  confirm queue: ${JSON.stringify(rig.ctl.hub.confirm)}\n  last opportunities: ${opps.join('; ')}\n  executions: ${execs.join('; ')}\n  orders at the simulator: ${rig.orders().length}\n  page #confirm: ${shown}`;
+    throw e;
   } finally {
     await browser?.close();
     await rig.done();

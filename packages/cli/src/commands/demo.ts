@@ -136,6 +136,21 @@ async function getJson(url: string): Promise<unknown> {
   });
 }
 
+/** Wait until the controller reports a connected remote trader for `venue`. */
+async function waitTrader(stateUrl: string, venue: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const s = (await getJson(stateUrl)) as { traders?: { connected?: Record<string, number> } };
+      if ((s.traders?.connected?.[venue] ?? 0) > 0) return;
+    } catch {
+      // the controller is busy or restarting its stream: ask again
+    }
+    if (Date.now() > end) throw new Error(`the ${venue} trader did not connect to the controller within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function waitHttp(url: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -172,6 +187,8 @@ interface ExecView {
   lockedUsd: string | null;
   dryRun: boolean;
 }
+
+const STARTUP_MS = 90_000;
 
 const FINAL = new Set(['filled', 'partial', 'unfilled', 'rejected', 'dry_run']);
 
@@ -285,38 +302,51 @@ export function registerDemo(program: Command): void {
         await shutdown(failed ? 1 : code);
       };
 
-      say(`starting the venue simulator (seed ${o.seed}, ${o.pairs} pairs)…`);
-      const sim = start('sim', ['sim', '--scenario', 'demo', '--seed', o.seed, '--pairs', o.pairs, '--env-out', envFile], {}, null);
-      procs.push(sim);
-      const ready = await waitForLine(sim, (l) => l.startsWith('{'), 20_000);
-      const simInfo = JSON.parse(ready) as Record<string, unknown>;
-      const simEnv = parseEnvFile(envFile);
-      say(`simulator ready: ${JSON.stringify(simInfo.urls ?? simInfo)}`);
+      // Start-up deadlines are generous (a cold start on a busy 2-core machine takes tens of
+      // seconds); a start-up failure stops whatever was already started.
+      try {
+        say(`starting the venue simulator (seed ${o.seed}, ${o.pairs} pairs)…`);
+        const sim = start('sim', ['sim', '--scenario', 'demo', '--seed', o.seed, '--pairs', o.pairs, '--env-out', envFile], {}, null);
+        procs.push(sim);
+        const ready = await waitForLine(sim, (l) => l.startsWith('{'), STARTUP_MS);
+        const simInfo = JSON.parse(ready) as Record<string, unknown>;
+        const simEnv = parseEnvFile(envFile);
+        say(`simulator ready: ${JSON.stringify(simInfo.urls ?? simInfo)}`);
 
-      const common = { ...simEnv, TRADER_SECRET: secret, DRY_RUN: '0' };
-      const controllerEnv = {
-        ...common,
-        CONTROLLER_PLATFORMS: 'kalshi',
-        TRADER_BIND: `127.0.0.1:${traderPort}`,
-        HTTP_PORT: String(httpPort),
-        PARITY_DB: join(dir, 'parity.db'),
-        CONFIRM_MODE: o.confirm ? '1' : '0',
-        HEARTBEAT_INTERVAL_SECS: process.env.HEARTBEAT_INTERVAL_SECS ?? '10',
-      };
-      // The controller holds no Polymarket keys: the remote trader does.
-      for (const k of ['POLY_PRIVATE_KEY', 'POLY_API_KEY', 'POLY_API_SECRET', 'POLY_API_PASSPHRASE', 'POLY_FUNDER']) delete (controllerEnv as Record<string, string>)[k];
-      say('starting the controller (CONTROLLER_PLATFORMS=kalshi)…');
-      procs.push(start('controller', ['controller'], controllerEnv, null));
-      const dash = `http://127.0.0.1:${httpPort}/`;
-      await waitHttp(`${dash}api/state`, 30_000);
+        const common = { ...simEnv, TRADER_SECRET: secret, DRY_RUN: '0' };
+        const controllerEnv = {
+          ...common,
+          CONTROLLER_PLATFORMS: 'kalshi',
+          TRADER_BIND: `127.0.0.1:${traderPort}`,
+          HTTP_PORT: String(httpPort),
+          PARITY_DB: join(dir, 'parity.db'),
+          CONFIRM_MODE: o.confirm ? '1' : '0',
+          HEARTBEAT_INTERVAL_SECS: process.env.HEARTBEAT_INTERVAL_SECS ?? '10',
+        };
+        // The controller holds no Polymarket keys: the remote trader does.
+        for (const k of ['POLY_PRIVATE_KEY', 'POLY_API_KEY', 'POLY_API_SECRET', 'POLY_API_PASSPHRASE', 'POLY_FUNDER']) delete (controllerEnv as Record<string, string>)[k];
+        say('starting the controller (CONTROLLER_PLATFORMS=kalshi)…');
+        procs.push(start('controller', ['controller'], controllerEnv, null));
+        const dash = `http://127.0.0.1:${httpPort}/`;
+        await waitHttp(`${dash}api/state`, STARTUP_MS);
 
-      say('starting the remote trader (TRADER_PLATFORM=polymarket)…');
-      const traderEnv = { ...common, WEBSOCKET_URL: `ws://127.0.0.1:${traderPort}`, TRADER_PLATFORM: 'polymarket', TRADER_DB: join(dir, 'trader.db') };
-      for (const k of ['KALSHI_API_KEY_ID', 'KALSHI_PRIVATE_KEY_PATH', 'KALSHI_PRIVATE_KEY']) delete (traderEnv as Record<string, string>)[k];
-      procs.push(start('trader', ['trader'], traderEnv, null));
+        say('starting the remote trader (TRADER_PLATFORM=polymarket)…');
+        const traderEnv = { ...common, WEBSOCKET_URL: `ws://127.0.0.1:${traderPort}`, TRADER_PLATFORM: 'polymarket', TRADER_DB: join(dir, 'trader.db') };
+        for (const k of ['KALSHI_API_KEY_ID', 'KALSHI_PRIVATE_KEY_PATH', 'KALSHI_PRIVATE_KEY']) delete (traderEnv as Record<string, string>)[k];
+        procs.push(start('trader', ['trader'], traderEnv, null));
 
-      say(color.bold(`dashboard: ${dash}`) + color.dim(`   metrics: ${dash}metrics   (Ctrl-C stops everything)`));
-      unfollow = follow(dash, stats);
+        say(color.bold(`dashboard: ${dash}`) + color.dim(`   metrics: ${dash}metrics   (Ctrl-C stops everything)`));
+        unfollow = follow(dash, stats);
+        await waitTrader(`${dash}api/state`, 'polymarket', STARTUP_MS);
+        say(`remote trader connected: Kalshi legs run ${color.bold('LOCAL')}, Polymarket legs ${color.bold('REMOTE')}`);
+      } catch (e) {
+        if (stopping) return;
+        say(color.red(`demo could not start: ${(e as Error).message}`));
+        failed = true;
+        await shutdown(1);
+        return;
+      }
+      // --duration counts trading time: from the moment every process is up and connected.
       if (duration !== null) setTimeout(() => void summarizeAndStop(0), duration * 1000);
     });
 }
