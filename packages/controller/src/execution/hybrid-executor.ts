@@ -298,12 +298,12 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
       this.emit('attempt', { attemptId, opportunityId: opp.id, pairId, contracts: qty, legs: legsInfo, dryRun: this.cfg.dryRun });
     }
     // The log line waits until the orders are on the wire (it costs tens of microseconds).
-    setImmediate(() =>
+    setTimeout(() =>
       this.log.info(
         { attemptId, pairId, legs: legsInfo.map((l) => `${l.platform}:${l.side}@${formatPx(l.price)}:${l.route}`) },
         `${this.cfg.dryRun ? 'DRY RUN ' : ''}executing ${opp.type} x${formatQty(qty)}, expected profit ${formatUsd(scale(opp.expectedProfitMicros))}`,
       ),
-    );
+    2);
     this.track(attemptId, this.runAttempt(attemptId, pairId, reqs, routes, sent));
     return attemptId;
   }

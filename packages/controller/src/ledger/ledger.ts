@@ -3,8 +3,8 @@
 // P&L. Writes are synchronous transactions, so once a method returns the row survives a crash.
 //
 // Hot path: journalAttempt() writes ONE row (the attempt and its leg intents as JSON) and returns;
-// the rows are moved into attempts/legs on the next tick, before any other ledger call, and at
-// open after a crash. WAL checkpoints run on a worker thread so no send waits for an fsync.
+// the rows are moved into attempts/legs a moment later (or by the next ledger call, whichever
+// comes first, and at open after a crash). WAL checkpoints run on a worker thread so no send waits for an fsync.
 
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -145,6 +145,8 @@ export interface LegResultEffect {
 }
 
 const CONTRACT_PAYOUT_MICROS_PER_QTY = 10_000;
+/** How soon journal rows are moved into attempts/legs when no ledger call does it first. */
+const JOURNAL_FLUSH_DELAY_MS = 2;
 
 /** The checkpointer worker (CommonJS, eval'd): PASSIVE checkpoints never block the main connection's writes. */
 const CHECKPOINTER_SOURCE = `
@@ -415,10 +417,12 @@ export class Ledger {
     this.pending++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
+      // A timer, not setImmediate: the venue clients may write their requests in this loop
+      // iteration's check phase, and moving the rows must not go before them.
+      setTimeout(() => {
         this.flushScheduled = false;
         if (this.db.open) this.flush();
-      });
+      }, JOURNAL_FLUSH_DELAY_MS);
     }
   }
 
