@@ -7,14 +7,15 @@
 // with --sim-child) and measures both ends on its own clock; this process is the controller
 // (market data -> books -> detection -> attachExecution -> Kalshi + Polymarket clients).
 //
-// Per iteration the simulator opens an arbitrage window (injectArb re-quotes the pair's books,
-// writing one WebSocket frame per book change). The frame that opens the arbitrage is the one
-// after which the controller's detection fired: the controller notes the text of the last frame
-// it read before its opportunity sink was called, and the simulator looks up when it wrote that
-// exact frame (t0, from a hook on ws send). t1 = when the HTTP request of the later of the two
-// orders arrived at the simulator (headers parsed, from a hook on http.Server 'request').
+// Per iteration, on one pair: (setup, not timed) the simulator takes the Kalshi YES bids off the
+// book; then it rests ONE Kalshi YES ask cheap enough that buying it plus the Polymarket token
+// that pays on Kalshi NO locks in ~6 cents before fees: one order, one book change, one frame
+// opens the arbitrage. The controller notes the text of the last frame it read before its
+// opportunity sink fired and the simulator checks it is that frame and when it wrote it (t0, a
+// hook on ws send). t1 = when the HTTP request of the later of the two orders arrived at the
+// simulator (headers parsed, a hook on http.Server 'request'). Afterwards the bids are put back.
 // Also reported: when both orders reached the simulator's matching engine (after its own auth and
-// signature checks), engine_*, and how long the simulator's re-quote burst took, burst_*.
+// signature checks), engine_*.
 //
 // Prints one JSON line: {"bench":"tick-to-trade","p50_us":..,"p99_us":..,...}.
 
@@ -35,7 +36,6 @@ const flag = (name: string, dflt: number): number => {
   return v;
 };
 
-const TYPES = ['kalshi_yes_poly_no', 'poly_yes_kalshi_no'] as const;
 
 if (args.includes('--sim-child')) await simChild();
 else await controller();
@@ -46,18 +46,26 @@ async function simChild(): Promise<void> {
   const { startSim } = await import('@parity/sim');
   const { WebSocket } = await import('ws');
   const pairs = flag('pairs', 8);
-  // Static books two levels deep: a re-quote is a short burst of frames, so the simulator's own
-  // work after the opening frame (it cannot read our orders while writing) stays small.
-  const sim = await startSim({
-    scenario: {
-      name: 'tick-to-trade', generate: { pairs }, market_maker: { enabled: true, interval_ms: 3_600_000, volatility: 0, levels: 2 },
-      arbs: { enabled: false }, balances: { kalshi: 10_000_000, polymarket: 10_000_000 },
-    },
-    seed: 5,
-  });
+  const sim = await startSim({ scenario: 'static', seed: 5, pairs, arbs: false, balances: { kalshi: 10_000_000, polymarket: 10_000_000 } });
   const kalshiPort = Number(new URL(sim.urls.kalshiApiBase).port);
   const polyPort = Number(new URL(sim.urls.polyClob).port);
   const testAccounts = new Set([sim.accounts.kalshi.account.id, sim.accounts.polymarket.account.id]);
+  const ctx = sim.ctx;
+  const maker = ctx.addAccount({ id: 'bench-maker', venue: 'kalshi', label: 'bench maker', cash: 1e15, marketMaker: true });
+  const removedBids = new Map<number, Array<{ yesPx: number; qty: number }>>();
+  /** The Kalshi market of a pair, and the Polymarket token (and its book side) paying on Kalshi NO. */
+  const legsOf = (i: number) => {
+    const pair = sim.pairs[i]!;
+    const k = ctx.marketByKalshiTicker(pair.kalshi_ticker)!;
+    const noToken = pair.kalshi_yes_pays_with === 'poly_yes' ? pair.poly_no_token : pair.poly_yes_token;
+    const p = ctx.marketByToken(noToken)!;
+    const noAsk = (): number | null => {
+      if (p.outcome === 'yes') return p.market.book.bestAsk();
+      const b = p.market.book.bestBid();
+      return b === null ? null : 10_000 - b;
+    };
+    return { k, noAsk };
+  };
 
   // Instrumentation (measurement only): every frame written, the moment each order request
   // arrives, and the moment the engine takes it (the simulator's synchronous event bus).
@@ -105,8 +113,29 @@ async function simChild(): Promise<void> {
     const cmd = sp < 0 ? line.trim() : line.slice(0, sp);
     const rest = sp < 0 ? '' : line.slice(sp + 1);
     if (cmd === 'quit') break;
-    if (cmd === 'inject') {
-      const [a, b] = rest.split(' ');
+    if (cmd === 'setup') {
+      // Not timed: take every YES bid off the pair's Kalshi book (remembered, put back later).
+      const i = Number(rest);
+      const { k } = legsOf(i);
+      const gone: Array<{ yesPx: number; qty: number }> = [];
+      for (const acct of ['kalshi-mm', maker.id]) {
+        for (const o of ctx.restingOrders(acct, k.id)) {
+          if (o.bookSide !== 'bid') continue;
+          const r = ctx.cancelOrder(acct, o.id, 'bench');
+          if (r.ok) gone.push({ yesPx: o.yesPx, qty: r.removed });
+        }
+      }
+      removedBids.set(i, gone);
+      out({ ok: true });
+    } else if (cmd === 'open') {
+      const i = Number(rest);
+      const { k, noAsk } = legsOf(i);
+      const a = noAsk();
+      const yesAsk = a === null ? null : k.grid.snap(10_000 - a - 600, 'down');
+      if (yesAsk === null || yesAsk < 100) {
+        out({ error: `no room for an arbitrage on pair ${i}` });
+        continue;
+      }
       frames = [];
       arrivals = { kalshi: 0, polymarket: 0 };
       engine = { kalshi: 0, polymarket: 0 };
@@ -115,25 +144,32 @@ async function simChild(): Promise<void> {
         setTimeout(() => resolve(false), 5000).unref();
       });
       recording = true;
-      const start = performance.now();
-      try {
-        sim.injectArb({ pairIndex: Number(a), type: b as (typeof TYPES)[number], size: 1000, edgePx: 300, durationMs: 150 });
-      } catch (err) {
+      // The one order that opens the arbitrage: a resting YES ask (a NO bid on Kalshi's book).
+      const placed = ctx.placeOrder({ venue: 'kalshi', accountId: maker.id, marketId: k.id, action: 'buy', outcome: 'no', px: 10_000 - yesAsk, qty: 500, tif: 'gtc', stp: 'cancel_maker' });
+      if (!placed.ok || placed.order.status !== 'resting') {
         recording = false;
         both = null;
-        out({ error: (err as Error).message });
+        out({ error: 'the opening order did not rest' });
         continue;
       }
-      const burstUs = (performance.now() - start) * 1000;
       const ok = await done;
       recording = false;
       both = null;
-      out(ok ? { ok: true, burstUs } : { miss: true });
+      out(ok ? { ok: true, frames: frames.length } : { miss: true });
+    } else if (cmd === 'restore') {
+      const i = Number(rest);
+      const { k } = legsOf(i);
+      for (const o of ctx.restingOrders(maker.id, k.id)) ctx.cancelOrder(maker.id, o.id, 'bench');
+      for (const b of removedBids.get(i) ?? []) {
+        ctx.placeOrder({ venue: 'kalshi', accountId: maker.id, marketId: k.id, action: 'buy', outcome: 'yes', px: b.yesPx, qty: b.qty, tif: 'gtc', stp: 'cancel_maker' });
+      }
+      removedBids.delete(i);
+      out({ ok: true });
     } else if (cmd === 'trigger') {
       // The controller's triggering frame: when did we write it?
       const text = JSON.parse(rest) as string;
       const f = frames.find((x) => (typeof x.data === 'string' ? x.data : String(x.data)) === text);
-      if (!f) out({ error: 'the triggering frame is not one this simulator wrote during the burst' });
+      if (!f) out({ error: 'the controller fired on a frame other than the one that opened the arbitrage' });
       else out({ us: (Math.max(arrivals.kalshi, arrivals.polymarket) - f.t) * 1000, engineUs: (Math.max(engine.kalshi, engine.polymarket) - f.t) * 1000 });
     }
   }
@@ -174,7 +210,9 @@ async function controller(): Promise<void> {
   await clients.polymarket?.warm();
   const h = attachExecution({ config, router: null, clients });
   await h.ready;
-  // Instrumentation (measurement only): the last frame read before the sink fired.
+  // Instrumentation (measurement only): the last frame read before the sink fired, and how long
+  // the executor's synchronous part took (checks, ledger intent, both legs started).
+  const submitUs: number[] = [];
   const { WebSocket } = await import('ws');
   let lastFrame: unknown = null;
   let trigger: unknown = null;
@@ -187,8 +225,11 @@ async function controller(): Promise<void> {
   const app = createMarketDataApp({
     env,
     sink: (opp) => {
-      if (trigger === null) trigger = lastFrame;
+      if (trigger !== null) return sink(opp);
+      trigger = lastFrame;
+      const t = performance.now();
       sink(opp);
+      submitUs.push((performance.now() - t) * 1000);
     },
   });
   app.start();
@@ -200,32 +241,33 @@ async function controller(): Promise<void> {
 
   const us: number[] = [];
   const engineUs: number[] = [];
-  const burstUs: number[] = [];
   let misses = 0;
   let unfilled = 0;
-  for (let i = 0; i < warmup + iterations; i++) {
-    const pairIndex = i % pairs;
-    const type = TYPES[Math.floor(i / pairs) % 2]!;
-    // The pair's previous window must have ended (150 ms) and its attempt resolved.
-    while (h.executor.inFlightPairs().length > 0) await new Promise((r) => setTimeout(r, 2));
-    trigger = null;
-    child.stdin!.write(`inject ${pairIndex} ${type}\n`);
+  const ask = async (line: string): Promise<Record<string, unknown>> => {
+    child.stdin!.write(`${line}\n`);
     const r = await next();
     if (r.error) throw new Error(`simulator: ${String(r.error)}`);
+    return r;
+  };
+  const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  for (let i = 0; i < warmup + iterations; i++) {
+    const pairIndex = i % pairs;
+    await ask(`setup ${pairIndex}`);
+    await pause(15); // let the controller read the setup frames first
+    trigger = null;
+    const r = await ask(`open ${pairIndex}`);
     await h.executor.idle();
     if (r.miss || trigger === null) {
       misses++;
-      continue;
+    } else {
+      const t = await ask(`trigger ${JSON.stringify(Buffer.isBuffer(trigger) ? trigger.toString('utf8') : String(trigger))}`);
+      if (i >= warmup) {
+        us.push(t.us as number);
+        engineUs.push(t.engineUs as number);
+      }
     }
-    child.stdin!.write(`trigger ${JSON.stringify(Buffer.isBuffer(trigger) ? trigger.toString('utf8') : String(trigger))}\n`);
-    const t = await next();
-    if (t.error) throw new Error(`simulator: ${String(t.error)}`);
-    if (i >= warmup) {
-      us.push(t.us as number);
-      engineUs.push(t.engineUs as number);
-      burstUs.push(r.burstUs as number);
-    }
-    await new Promise((res) => setTimeout(res, Math.ceil(170 / pairs)));
+    await ask(`restore ${pairIndex}`);
+    await pause(10);
   }
   for (const e of h.ledger.recentExecutions(iterations)) if (e.status !== 'filled') unfilled++;
   child.stdin!.write('quit\n');
@@ -245,7 +287,8 @@ async function controller(): Promise<void> {
       p99_us: pct(us, 99),
       engine_p50_us: pct(engineUs, 50),
       engine_p99_us: pct(engineUs, 99),
-      burst_p50_us: pct(burstUs, 50),
+      submit_p50_us: pct(submitUs.slice(warmup), 50),
+      submit_p99_us: pct(submitUs.slice(warmup), 99),
       samples: us.length,
       misses,
       not_hedged: unfilled,
