@@ -99,7 +99,7 @@ test('a trader dying between phase 1 and phase 2: its leg is looked up (never as
   const child = childTrader(r.server, r.sim.env, 'polymarket', r.dir, 'poly-child');
   let stopTrader: (() => Promise<void>) | null = null;
   try {
-    await until(() => r.server.isConnected('polymarket'), 'the child trader to register');
+    await until(() => r.server.isConnected('polymarket'), 'the child trader to register', 60_000);
     const h = await r.attach({ CONTROLLER_PLATFORMS: 'kalshi' });
     // The trader process is killed right after phase 1 found it connected: phase 2 still routes to
     // it (the server has not seen the socket close yet), so the leg goes to a dead trader.

@@ -29,7 +29,7 @@ test('SIGKILL after sending a leg, before recording its result: the restart reco
   try {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await until(() => /SUBMITTED x\w+/.test(out), 'the child controller to submit', 30_000);
+    await until(() => /SUBMITTED x\w+/.test(out), 'the child controller to submit', 60_000);
     const attemptId = /SUBMITTED (x\w+)/.exec(out)![1]!;
 
     // Kill it once the Polymarket leg is known to be pending and the Kalshi order has reached the
