@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerController } from './commands/controller.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDiscover } from './commands/discover.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerTrade } from './commands/trade.ts';
 import { registerTrader } from './commands/trader.ts';
@@ -29,6 +30,7 @@ registerController(program);
 registerTrader(program);
 registerDemo(program);
 registerDiscover(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);
