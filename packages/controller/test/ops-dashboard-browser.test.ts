@@ -20,11 +20,14 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 // Generous: a 2-core machine shared with other test files.
 const UI_TIMEOUT_MS = 60_000;
 
-async function launch(profile: string): Promise<BrowserContext> {
+function requireChromium(): void {
   assert.ok(
     existsSync(CHROMIUM),
     `${CHROMIUM} is missing: the dashboard's browser test needs Debian's chromium. Install it with \`sudo apt-get install chromium\` (CI's .ci/run installs it).`,
   );
+}
+
+async function launch(profile: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: UI_TIMEOUT_MS });
 }
 
@@ -44,6 +47,7 @@ async function approveInBrowser(page: Page, id: string): Promise<void> {
 }
 
 test('dashboard in chromium: live updates, approve in confirm mode, kill switch stops new legs', { timeout: 300_000 }, async () => {
+  requireChromium();
   const rig = await opsRig({ env: { CONFIRM_MODE: '1', CONFIRM_TIMEOUT_SECS: '600' } });
   const profile = mkdtempSync(join(tmpdir(), 'parity-chromium-'));
   let browser: BrowserContext | null = null;
