@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { LegRequest, LegResult, Micros } from '@parity/trading';
+import { ConfigError, type LegRequest, type LegResult, type Micros } from '@parity/trading';
 
 export type LegState = 'started' | 'done';
 /** How the leg reached this trader: an execute_leg, or a lookup for a leg it had never seen. */
@@ -114,12 +114,22 @@ export class LegStore {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    // Checkpoints (which fsync) are run by checkpoint() between legs, not inside a leg's commit.
-    this.db.pragma('wal_autocheckpoint = 0');
-    this.db.exec(SCHEMA);
+    try {
+      this.db.pragma('busy_timeout = 2000');
+      // One trader process owns its database: a second one on the same file fails to start instead
+      // of sharing the idempotency record (and no lock round trips are paid per transaction).
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // Checkpoints (which fsync) are run by checkpoint() between legs, not inside a leg's commit.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.exec(SCHEMA);
+      this.db.exec('BEGIN IMMEDIATE; COMMIT'); // take the exclusive lock now, not at the first leg
+    } catch (err) {
+      this.db.close();
+      const busy = err instanceof Error && /locked|busy/i.test(err.message);
+      throw busy ? new ConfigError(`TRADER_DB ${path} is in use by another trader process: give each trader its own TRADER_DB`) : err;
+    }
     this.sGet = this.db.prepare('SELECT * FROM legs WHERE leg_id = ?');
     this.sInsert = this.db.prepare(
       `INSERT INTO legs (leg_id, platform, request, state, origin, dry_run, notional_micros, day, result, delivered, started_at_ms, finished_at_ms)

@@ -279,6 +279,7 @@ export class Trader extends EventEmitter<TraderEvents> {
       return { result: begun.result, repeat: false };
     }
 
+    log.debug({ legId: req.legId, platform: req.platform, dryRun }, 'leg recorded as started; sending it');
     const run = executeLeg(req, this.d.clients, { dryRun }).then((result) => {
       this.persist(req.legId, result, countedNotional(result, requested));
       log.info(

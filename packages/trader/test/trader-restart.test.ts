@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { startSim } from '@parity/sim';
 import { kalshiClientOrderId } from '@parity/trading/kalshi/index.ts';
 import type { LegRequest, LegResult } from '@parity/trading';
@@ -30,14 +29,9 @@ function spawnTrader(env: NodeJS.ProcessEnv, args: string[] = []): Proc {
   return { child, exit, stderr: () => err };
 }
 
-function legState(dbPath: string, legId: string): string | null {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT state FROM legs WHERE leg_id = ?').get(legId) as { state: string } | undefined;
-    return row?.state ?? null;
-  } finally {
-    db.close();
-  }
+/** The trader's own debug line, written once a leg is recorded as started and about to be sent. */
+function started(p: Proc, legId: string): boolean {
+  return p.stderr().split('\n').some((l) => l.includes('"leg recorded as started; sending it"') && l.includes(`"legId":"${legId}"`));
 }
 
 test('kill -9 mid-leg and restart: no result lost, no leg executed twice (simulator order log as witness)', async () => {
@@ -51,7 +45,7 @@ test('kill -9 mid-leg and restart: no result lost, no leg executed twice (simula
     KALSHI_PRIVATE_KEY_PATH: files.pemPath,
     WEBSOCKET_URL: server.url, TRADER_SECRET: SECRET, TRADER_DB: dbPath, TRADER_ID: 'proc-trader',
     TRADER_PLATFORM: 'kalshi', DRY_RUN: '0', TRADER_RECONNECT_MAX_MS: '500', TRADER_RECOVERY_GRACE_MS: '3000',
-    LOG_LEVEL: 'warn', PARITY_LOG_JSON: '1',
+    LOG_LEVEL: 'debug', PARITY_LOG_JSON: '1',
   };
   const late: { result: LegResult; replay: boolean }[] = [];
   server.on('leg_result', (e) => e.late && late.push({ result: e.result, replay: e.replay }));
@@ -71,7 +65,7 @@ test('kill -9 mid-leg and restart: no result lost, no leg executed twice (simula
     // Leg 4 is cut off: the venue answers slowly and the trader dies with the order in flight.
     sim.faults.latency('kalshi', 1500);
     const cut = server.sendLeg(legs[3]!, { deadlineMs: 30_000 });
-    await waitFor(() => legState(dbPath, 'proc-4') === 'started', 'leg 4 to be recorded as started');
+    await waitFor(() => started(proc, 'proc-4'), 'leg 4 to be recorded as started');
     await new Promise((r) => setTimeout(r, 150));
     proc.child.kill('SIGKILL');
     await proc.exit;
@@ -107,7 +101,7 @@ test('kill -9 mid-leg and restart: no result lost, no leg executed twice (simula
     // SIGTERM with a leg in flight: the leg finishes and its result is handed over before exit.
     sim.faults.latency('kalshi', 800);
     const inFlight = server.sendLeg(leg(7), { deadlineMs: 30_000 });
-    await waitFor(() => legState(dbPath, 'proc-7') === 'started', 'leg 7 to be started');
+    await waitFor(() => started(proc, 'proc-7'), 'leg 7 to be started');
     proc.child.kill('SIGTERM');
     const r7 = await inFlight;
     assert.equal(r7.status, 'filled', JSON.stringify(r7));
