@@ -77,6 +77,8 @@ export interface KalshiSessionStats {
   duplicates: number;
   resyncRequests: number;
   badFrames: number;
+  /** Well-formed frames of a subscription that is not (or no longer) ours: ignored, not bad. */
+  staleFrames: number;
 }
 
 const CHANNEL = 'orderbook_delta';
@@ -90,7 +92,7 @@ const TERMINAL_ERROR_CODES = new Set([10, 17, 25]);
 export class KalshiBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
   readonly stats: KalshiSessionStats = {
-    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0,
+    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
   private readonly tickers = new Map<string, TickerState>();
   private readonly pending = new Map<number, PendingCommand>();
@@ -339,7 +341,10 @@ export class KalshiBookSession {
     const sid = f.sid;
     const seq = f.seq;
     if (sid !== this.sid || this.sid === 0) {
-      this.bad(`message for unknown subscription ${JSON.stringify(sid)}`, undefined, text);
+      // Traffic of a subscription we are replacing (resubscribe, reply still in flight): it says
+      // nothing about our books, which stay invalid until their snapshot; the resync deadline
+      // covers a venue that never answers.
+      this.stats.staleFrames++;
       return false;
     }
     if (typeof seq !== 'number' || !Number.isInteger(seq)) {
@@ -602,7 +607,7 @@ export class KalshiMarketData {
   connects = 0;
   /** Totals over all sessions. */
   readonly totals: KalshiSessionStats = {
-    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0,
+    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
 
   constructor(private readonly opts: KalshiMarketDataOptions) {
@@ -792,5 +797,6 @@ export class KalshiMarketData {
     t.duplicates += x.duplicates;
     t.resyncRequests += x.resyncRequests;
     t.badFrames += x.badFrames;
+    t.staleFrames += x.staleFrames;
   }
 }
