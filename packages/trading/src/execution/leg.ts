@@ -134,7 +134,10 @@ export async function executeLeg(req: LegRequest, clients: ExecutionClients, opt
 
   let clientOrderId: string | null = null;
   try {
-    clientOrderId = await client.clientOrderIdFor(req);
+    // Most clients derive the id synchronously: awaiting a plain value would still yield to the
+    // event loop before the order is written.
+    const id = client.clientOrderIdFor(req);
+    clientOrderId = typeof id === 'string' ? id : await id;
     const report = await client.submitLeg(req);
     return resultFromReport(req, report, elapsedUs(t0));
   } catch (err) {
