@@ -61,7 +61,7 @@ export function assembleMarketDataApp(parts: MarketDataAppParts): MarketDataApp 
   const log = parts.log ?? rootLogger.child({ mod: 'controller' });
   const now = parts.now ?? Date.now;
   const config = parts.config;
-  const registry = new PairRegistry(parts.pairs ?? loadPairsFile(config.pairsFile));
+  const registry = new PairRegistry(parts.pairs ?? (config.pairsFile ? loadPairsFile(config.pairsFile) : []));
   const store = new BookStore(log.child({ mod: 'books' }));
   const fees = new FeeDirectory(parts.feeSource, {
     polyFallback: config.polyFeeFallback,

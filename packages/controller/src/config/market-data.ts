@@ -25,7 +25,7 @@
 //   MD_RECONNECT_MAX_MS           10000     longest reconnect backoff (exponential from 250 ms, jittered)
 
 import { z } from 'zod';
-import { ConfigError, parseMicros, parseQty, type Micros, type Qty } from '@parity/trading';
+import { ConfigError, parseBool, parseMicros, parseQty, type Micros, type Qty } from '@parity/trading';
 import { polyRateToPpm, type PolyFeeParams } from '@parity/trading/polymarket/fees.ts';
 import type { DetectionConfig } from '../detection/detector.ts';
 
@@ -40,7 +40,8 @@ export interface FeedTimings {
 }
 
 export interface MarketDataConfig {
-  pairsFile: string;
+  /** null: no manual pairs (discovery finds them). */
+  pairsFile: string | null;
   detection: DetectionConfig;
   feeds: FeedTimings;
   polyFeeFallback: PolyFeeParams;
@@ -89,10 +90,7 @@ const decimal = (name: string, dflt: string, parse: (s: string) => number, unit:
     });
 
 const envSchema = z.object({
-  PAIRS_FILE: z
-    .string({ error: 'PAIRS_FILE is not set: point it at the pairs file (YAML or JSON; `parity sim --env-out FILE` writes one)' })
-    .trim()
-    .min(1, 'PAIRS_FILE is empty: point it at the pairs file (YAML or JSON)'),
+  PAIRS_FILE: z.string().trim().optional(),
   ARB_MIN_EDGE_BPS: int('ARB_MIN_EDGE_BPS', 100, 0, 10_000),
   ARB_MIN_PROFIT_USD: decimal('ARB_MIN_PROFIT_USD', '0.01', (s) => parseMicros(s), 'dollar amount'),
   ARB_MIN_CONTRACTS: decimal('ARB_MIN_CONTRACTS', '1', parseQty, 'contract count', 1),
@@ -122,6 +120,10 @@ export function marketDataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): M
   }
   const e = r.data;
   const problems: string[] = [];
+  // Without a pairs file the controller needs discovery to find its pairs.
+  const pairsFile = e.PAIRS_FILE ? e.PAIRS_FILE : null;
+  if (!pairsFile && !parseBool('DISCOVERY_ENABLED', env.DISCOVERY_ENABLED, false))
+    throw new ConfigError('PAIRS_FILE is not set: point it at the pairs file (YAML or JSON; `parity sim --env-out FILE` writes one), or set DISCOVERY_ENABLED=1');
   if (e.ARB_MAX_CONTRACTS < e.ARB_MIN_CONTRACTS) problems.push(`ARB_MAX_CONTRACTS is below ARB_MIN_CONTRACTS`);
   if (e.ARB_MIN_CONTRACTS % 100 !== 0 || e.ARB_MAX_CONTRACTS % 100 !== 0) problems.push('ARB_MIN_CONTRACTS and ARB_MAX_CONTRACTS must be whole contracts (orders are sized in whole contracts)');
   if (e.KALSHI_WS_STALE_MS <= e.KALSHI_WS_PING_MS) problems.push('KALSHI_WS_STALE_MS must be longer than KALSHI_WS_PING_MS');
@@ -142,7 +144,7 @@ export function marketDataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): M
     repeatMs: e.ARB_REPEAT_MS,
   };
   return {
-    pairsFile: e.PAIRS_FILE,
+    pairsFile,
     detection,
     feeds: {
       kalshiPingMs: e.KALSHI_WS_PING_MS,
