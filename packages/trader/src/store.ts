@@ -8,7 +8,7 @@
 // an OS crash or power loss may lose the last commits, in which case the venue's own duplicate
 // check on the client order id (derived from the leg id) is the second line of defence.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError, type LegRequest, type LegResult, type Micros } from '@parity/trading';
@@ -111,7 +111,7 @@ export class LegStore {
   private readonly tFinish: Database.Transaction<(legId: string, result: LegResult, notionalMicros: Micros, nowMs: number) => void>;
   private readonly tDelivered: Database.Transaction<(ids: readonly string[]) => void>;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     try {
@@ -223,9 +223,21 @@ export class LegStore {
     return this.sUndelivered.all(limit).map(toStored);
   }
 
-  /** Copy the WAL back into the database file (PASSIVE: never waits for readers). */
+  /**
+   * Copy the WAL back into the database file and start it over (TRUNCATE: this process holds the
+   * only connection, so nothing waits).
+   */
   checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Size of the write-ahead log, bytes (0 when absent or in memory). */
+  walBytes(): number {
+    try {
+      return statSync(`${this.path}-wal`).size;
+    } catch {
+      return 0;
+    }
   }
 
   close(): void {

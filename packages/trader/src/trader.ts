@@ -34,7 +34,11 @@ import type { UnusableVenue } from './venues.ts';
 const log = logger.child({ mod: 'trader' });
 
 const CHECKPOINT_EVERY_MS = 1000;
-const CHECKPOINT_OVERDUE_MS = 10_000;
+/** Checkpoint once no leg has run for this long... */
+const CHECKPOINT_IDLE_MS = 250;
+/** ...or anyway when this old or the WAL this big (a busy trader is never idle). */
+const CHECKPOINT_OVERDUE_MS = 60_000;
+const CHECKPOINT_WAL_BYTES = 256 * 1024 * 1024;
 
 export interface TraderDeps {
   config: TraderConfig;
@@ -87,6 +91,7 @@ export class Trader extends EventEmitter<TraderEvents> {
   private exitCode = 0;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpointMs = Date.now();
+  private lastLegAtMs = 0;
   private resolveDone!: (code: number) => void;
   /** Resolves with the process exit code once the trader has stopped. */
   readonly done: Promise<number> = new Promise((r) => (this.resolveDone = r));
@@ -125,10 +130,13 @@ export class Trader extends EventEmitter<TraderEvents> {
     this.link.start();
   }
 
-  /** WAL checkpoint when no leg is running (or when one is overdue), so no leg waits on its fsync. */
+  /** WAL checkpoint (it fsyncs, blocking) while no leg is running, so no leg waits on it. */
   private maybeCheckpoint(): void {
     const now = Date.now();
-    if (this.inflight.size > 0 && now - this.lastCheckpointMs < CHECKPOINT_OVERDUE_MS) return;
+    const idle = this.inflight.size === 0 && now - this.lastLegAtMs >= CHECKPOINT_IDLE_MS;
+    const overdue = now - this.lastCheckpointMs >= CHECKPOINT_OVERDUE_MS || this.d.store.walBytes() >= CHECKPOINT_WAL_BYTES;
+    if (!idle && !overdue) return;
+    if (idle && this.d.store.walBytes() === 0) return;
     this.lastCheckpointMs = now;
     try {
       this.d.store.checkpoint();
@@ -136,6 +144,7 @@ export class Trader extends EventEmitter<TraderEvents> {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'WAL checkpoint failed (retried later)');
     }
   }
+
 
   /** Finish in-flight legs, hand their results over if connected, then close. Idempotent. */
   stop(reason = 'stop requested'): Promise<void> {
@@ -280,21 +289,29 @@ export class Trader extends EventEmitter<TraderEvents> {
     }
 
     log.debug({ legId: req.legId, platform: req.platform, dryRun }, 'leg recorded as started; sending it');
-    const run = executeLeg(req, this.d.clients, { dryRun }).then((result) => {
-      this.persist(req.legId, result, countedNotional(result, requested));
-      log.info(
-        { legId: req.legId, platform: req.platform, status: result.status, filled: result.filledContracts, latencyUs: result.latencyUs, error: result.error },
-        'leg executed',
-      );
-      return result;
-    });
-    this.inflight.set(req.legId, run);
-    try {
-      return { result: await run, repeat: false };
-    } finally {
-      this.inflight.delete(req.legId);
-    }
+    this.lastLegAtMs = Date.now();
+    const run = executeLeg(req, this.d.clients, { dryRun });
+    // The result goes to the controller first and is recorded right after, off the round trip: a
+    // crash in between leaves the leg "started", which the next start resolves at the venue.
+    const recorded = run.then(
+      (result) =>
+        new Promise<LegResult>((resolve) =>
+          setImmediate(() => {
+            this.persist(req.legId, result, countedNotional(result, requested));
+            this.lastLegAtMs = Date.now();
+            this.inflight.delete(req.legId);
+            log.info(
+              { legId: req.legId, platform: req.platform, status: result.status, filled: result.filledContracts, latencyUs: result.latencyUs, error: result.error },
+              'leg executed',
+            );
+            resolve(result);
+          }),
+        ),
+    );
+    this.inflight.set(req.legId, recorded);
+    return { result: await run, repeat: false };
   }
+
 
   /** What happened to a leg, for the controller's lookup. Never executes anything; never throws. */
   async lookup(req: LegRequest): Promise<LegResult> {
