@@ -2,8 +2,9 @@
 // the raw body kept byte-for-byte (the HMAC covers it), JSON answers, CLOB-shaped errors.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ClobError } from './errors.ts';
+
+export { listen } from '../http.ts';
 
 export interface HttpRequest {
   method: string;
@@ -150,16 +151,6 @@ export function createHttpService(opts: HttpServiceOptions): Server {
         if (!res.headersSent) send(res, errorResponse(e));
       }
     })();
-  });
-}
-
-export function listen(server: Server, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
   });
 }
 
