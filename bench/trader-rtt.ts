@@ -4,9 +4,14 @@
 // opens, checks limits, records the leg in SQLite (started, done), executeLeg (dry run), seals
 // the result; the controller verifies and resolves the promise.
 //
+// For scale, the same run first measures the floor: a bare WebSocket echo between two processes
+// with frames of the same sizes (loopback_ws_*); the machine's loopback and wake-up costs are in
+// both numbers.
+//
 //   npm run bench -- trader-rtt [--n 3000] [--warmup 500]
 
 import { spawn } from 'node:child_process';
+import { WebSocket } from 'ws';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +41,36 @@ const ROOT = resolve(import.meta.dirname, '..');
 const SECRET = 'bench-secret-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'parity-bench-rtt-'));
 
+/** p50/p99 of a bare ws round trip (450-byte request, 600-byte answer) to an echo process. */
+async function loopbackFloor(): Promise<{ p50: number; p99: number }> {
+  const echo = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', "import { WebSocketServer } from 'ws'; const a = 'r'.repeat(600); const s = new WebSocketServer({ host: '127.0.0.1', port: 0 }); s.on('listening', () => console.log(s.address().port)); s.on('connection', (ws) => ws.on('message', () => ws.send(a)));"],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<number>((resolve) => echo.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+    await new Promise((r) => ws.once('open', r));
+    const req = 'q'.repeat(450);
+    const xs = new Float64Array(N);
+    for (let i = 0; i < WARMUP + N; i++) {
+      const t0 = process.hrtime.bigint();
+      await new Promise((r) => {
+        ws.once('message', r);
+        ws.send(req);
+      });
+      if (i >= WARMUP) xs[i - WARMUP] = Number(process.hrtime.bigint() - t0) / 1000;
+    }
+    ws.close();
+    xs.sort();
+    return { p50: Math.round(xs[Math.floor(N / 2)]!), p99: Math.round(xs[Math.floor(N * 0.99)]!) };
+  } finally {
+    echo.kill();
+  }
+}
+
+const floor = await loopbackFloor();
 const server = await TraderServer.start({ host: '127.0.0.1', port: 0, secret: SECRET, dryRun: true, heartbeatMs: 1000, livenessTimeoutMs: 5000 });
 const child = spawn(process.execPath, [join(ROOT, 'bin/parity.mjs'), 'trader'], {
   cwd: ROOT,
@@ -83,6 +118,7 @@ try {
   const q = (p: number): number => Math.round(samples[Math.min(N - 1, Math.floor(p * N))]!);
   const mean = Math.round(samples.reduce((a, b) => a + b, 0) / N);
   process.stdout.write(`${JSON.stringify({ bench: 'trader-rtt', n: N, p50_us: q(0.5), p90_us: q(0.9), p99_us: q(0.99), max_us: Math.round(samples[N - 1]!), mean_us: mean,
+    loopback_ws_p50_us: floor.p50, loopback_ws_p99_us: floor.p99,
     // CPU per round trip on each side: what the machine's load cannot inflate much.
     controller_cpu_us_per_leg: Math.round((cpu.user + cpu.system) / N),
     trader_cpu_us_per_leg: child0 !== null && child1 !== null ? Math.round((child1 - child0) / N) : null })}\n`);
