@@ -159,9 +159,11 @@ test('Kalshi feed: a seq gap makes every book of the sid untradeable, get_snapsh
     await waitFor(() => fake.commands[0]!.some(isGetSnapshot), 'get_snapshot sent');
     const req = fake.commands[0]!.find(isGetSnapshot)!;
     assert.deepEqual((req.params as Record<string, unknown>).market_tickers, ['KA', 'KB']);
-    // The venue never answers: the resync deadline reconnects, the new session resubscribes.
+    // The venue never answered: a repeated get_snapshot or, past the resync deadline, a reconnect
+    // and resubscribe restores the books (which one comes first depends on timing on a busy machine).
     fake.ignoreGetSnapshot = false;
-    await waitFor(() => md.connects >= 2 && a.tradeable && b.tradeable, 'reconnected and resynced', 10_000);
+    await waitFor(() => a.tradeable && b.tradeable, 'resynced', 10_000);
+    assert.ok(md.connects >= 2 || fake.commands[0]!.filter(isGetSnapshot).length >= 2, 'recovered by a retry or a reconnect, not by the ignored request');
     assert.equal(md.stats().gaps, 1);
     // The answered path: another gap, get_snapshot answered on the same connection.
     const connects = md.connects;
