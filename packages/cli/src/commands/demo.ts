@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { ConfigError } from '@parity/trading';
+import type { ExecutionView, PnlPoint } from '@parity/controller/ops/hub.ts';
 
 const BIN = new URL('../../../../bin/parity.mjs', import.meta.url).pathname;
 
@@ -164,29 +165,8 @@ async function waitHttp(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-interface LegView {
-  legId: string;
-  role: string;
-  action: string;
-  platform: string;
-  side: string;
-  route: string;
-  status: string;
-  filled: string;
-  avgPrice: string | null;
-  fees: string;
-  latencyUs: number | null;
-  error: string | null;
-}
-interface ExecView {
-  attemptId: string;
-  pairId: string;
-  status: string;
-  legs: LegView[];
-  realizedUsd: string | null;
-  lockedUsd: string | null;
-  dryRun: boolean;
-}
+// What the controller's event stream carries (the dashboard's own types).
+type ExecView = ExecutionView;
 
 const STARTUP_MS = 90_000;
 
@@ -294,7 +274,7 @@ export function registerDemo(program: Command): void {
       const summarizeAndStop = async (code: number): Promise<void> => {
         if (stopping) return;
         try {
-          const s = (await getJson(`http://127.0.0.1:${httpPort}/api/state`)) as { executions: ExecView[]; pnl: { pnlUsd: number; realizedUsd: number; lockedUsd: number; exposureUsd: number }[]; stats: Record<string, unknown> };
+          const s = (await getJson(`http://127.0.0.1:${httpPort}/api/state`)) as { executions: ExecView[]; pnl: PnlPoint[]; stats: Record<string, unknown> };
           printSummary(s.executions, s.pnl.at(-1) ?? null, stats.opps);
         } catch (e) {
           say(color.red(`could not read the controller's final state: ${(e as Error).message}`));
@@ -351,7 +331,7 @@ export function registerDemo(program: Command): void {
     });
 }
 
-function printSummary(execs: ExecView[], pnl: { pnlUsd: number; realizedUsd: number; lockedUsd: number; exposureUsd: number } | null, opps: number): void {
+function printSummary(execs: ExecView[], pnl: PnlPoint | null, opps: number): void {
   const filled = execs.filter((e) => e.status === 'filled');
   const mixed = execs.filter((e) => e.legs.some((l) => l.route === 'local') && e.legs.some((l) => l.route === 'remote') && e.legs.every((l) => l.status === 'filled'));
   const legs = execs.flatMap((e) => e.legs);
