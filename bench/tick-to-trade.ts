@@ -21,6 +21,7 @@
 
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +71,12 @@ async function simChild(): Promise<void> {
   // Instrumentation (measurement only): every frame written, the moment each order request
   // arrives, and the moment the engine takes it (the simulator's synchronous event bus).
   let recording = false;
-  let frames: Array<{ data: unknown; t: number }> = [];
+  let frames: Array<{ data: unknown; t: number; ns: bigint }> = [];
+  // The same instants on CLOCK_MONOTONIC (process.hrtime), shared by both processes: breakdown only.
+  let arrivalNs = { kalshi: 0n, polymarket: 0n };
   const send = WebSocket.prototype.send as (this: InstanceType<typeof WebSocket>, data: unknown, ...rest: unknown[]) => void;
   WebSocket.prototype.send = function (this: InstanceType<typeof WebSocket>, data: unknown, ...rest: unknown[]) {
-    if (recording) frames.push({ data, t: performance.now() });
+    if (recording) frames.push({ data, t: performance.now(), ns: process.hrtime.bigint() });
     return send.call(this, data, ...rest);
   } as typeof WebSocket.prototype.send;
   let arrivals = { kalshi: 0, polymarket: 0 };
@@ -93,8 +96,14 @@ async function simChild(): Promise<void> {
       if (req.method === 'POST' && /\/orders?$/.test(req.url ?? '')) {
         const port = (this.address() as { port: number } | null)?.port;
         const now = performance.now();
-        if (port === kalshiPort && !arrivals.kalshi) arrivals.kalshi = now;
-        if (port === polyPort && !arrivals.polymarket) arrivals.polymarket = now;
+        if (port === kalshiPort && !arrivals.kalshi) {
+          arrivals.kalshi = now;
+          arrivalNs.kalshi = process.hrtime.bigint();
+        }
+        if (port === polyPort && !arrivals.polymarket) {
+          arrivals.polymarket = now;
+          arrivalNs.polymarket = process.hrtime.bigint();
+        }
       }
     }
     return emit.call(this, event, ...rest);
@@ -105,14 +114,33 @@ async function simChild(): Promise<void> {
     check();
   });
 
+  // The floor, measured in the same run: a bare WebSocket frame from this process to the
+  // controller, and a bare HTTP request (raw keep-alive socket) from the controller to here, each
+  // timed one way on the shared monotonic clock. No venue logic on either side.
+  const { WebSocketServer } = await import('ws');
+  const probeWss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((r) => probeWss.once('listening', r));
+  const probe: { ws: InstanceType<typeof WebSocket> | null } = { ws: null };
+  probeWss.on('connection', (ws) => (probe.ws = ws));
+  const probeHttp = http.createServer({ keepAliveTimeout: 600_000 }, (req, res) => {
+    const at = process.hrtime.bigint();
+    req.resume();
+    req.on('end', () => res.end(String(at)));
+  });
+  await new Promise<void>((r) => probeHttp.listen(0, '127.0.0.1', r));
   const out = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
-  out({ ready: true, env: sim.env });
+  out({ ready: true, env: sim.env, probeWsPort: (probeWss.address() as { port: number }).port, probeHttpPort: (probeHttp.address() as { port: number }).port });
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     const sp = line.indexOf(' ');
     const cmd = sp < 0 ? line.trim() : line.slice(0, sp);
     const rest = sp < 0 ? '' : line.slice(sp + 1);
     if (cmd === 'quit') break;
+    if (cmd === 'probe') {
+      probe.ws?.send(String(process.hrtime.bigint()));
+      out({ ok: true });
+      continue;
+    }
     if (cmd === 'setup') {
       // Not timed: take every YES bid off the pair's Kalshi book (remembered, put back later).
       const i = Number(rest);
@@ -138,6 +166,7 @@ async function simChild(): Promise<void> {
       }
       frames = [];
       arrivals = { kalshi: 0, polymarket: 0 };
+      arrivalNs = { kalshi: 0n, polymarket: 0n };
       engine = { kalshi: 0, polymarket: 0 };
       const done = new Promise<boolean>((resolve) => {
         both = () => resolve(true);
@@ -170,7 +199,12 @@ async function simChild(): Promise<void> {
       const text = JSON.parse(rest) as string;
       const f = frames.find((x) => (typeof x.data === 'string' ? x.data : String(x.data)) === text);
       if (!f) out({ error: 'the controller fired on a frame other than the one that opened the arbitrage' });
-      else out({ us: (Math.max(arrivals.kalshi, arrivals.polymarket) - f.t) * 1000, engineUs: (Math.max(engine.kalshi, engine.polymarket) - f.t) * 1000 });
+      else
+        out({
+          us: (Math.max(arrivals.kalshi, arrivals.polymarket) - f.t) * 1000,
+          engineUs: (Math.max(engine.kalshi, engine.polymarket) - f.t) * 1000,
+          ns: { frame: String(f.ns), kalshi: String(arrivalNs.kalshi), polymarket: String(arrivalNs.polymarket) },
+        });
     }
   }
   await sim.close();
@@ -200,6 +234,32 @@ async function controller(): Promise<void> {
   };
   const hello = await next();
   const simEnv = hello.env as Record<string, string>;
+  const floorWs: number[] = [];
+  const floorHttp: number[] = [];
+  const probeWs = new (await import('ws')).WebSocket(`ws://127.0.0.1:${String(hello.probeWsPort)}`, { perMessageDeflate: false });
+  let probeGot: (() => void) | null = null;
+  probeWs.on('message', (d) => {
+    floorWs.push(Number(process.hrtime.bigint() - BigInt(d.toString())) / 1000);
+    probeGot?.();
+  });
+  await new Promise((r) => probeWs.once('open', r));
+  const probeSock = net.connect(Number(hello.probeHttpPort), '127.0.0.1');
+  probeSock.setNoDelay(true);
+  await new Promise((r) => probeSock.once('connect', r));
+  let probeAnswer: ((s: string) => void) | null = null;
+  probeSock.on('data', (b) => {
+    const text = b.toString('latin1');
+    const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+    probeAnswer?.(body);
+  });
+  const probeBody = '{"probe":true,"pad":"' + 'x'.repeat(400) + '"}';
+  const probeHttpOnce = async (): Promise<void> => {
+    const got = new Promise<string>((r) => (probeAnswer = r));
+    const t = process.hrtime.bigint();
+    probeSock.write(`POST /order HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${probeBody.length}\r\n\r\n${probeBody}`);
+    const at = BigInt(await got);
+    floorHttp.push(Number(at - t) / 1000);
+  };
   const dir = mkdtempSync(join(tmpdir(), 'parity-bench-t2t-'));
   const env = {
     ...process.env, ...simEnv, ARB_REPEAT_MS: '0', DRY_RUN: 'off', CONTROLLER_PLATFORMS: 'kalshi,polymarket', PARITY_DB: join(dir, 'parity.db'),
@@ -215,21 +275,43 @@ async function controller(): Promise<void> {
   const submitUs: number[] = [];
   const { WebSocket } = await import('ws');
   let lastFrame: unknown = null;
+  let lastFrameNs = 0n;
   let trigger: unknown = null;
   const wsEmit = WebSocket.prototype.emit as (this: unknown, event: string, ...rest: unknown[]) => boolean;
   WebSocket.prototype.emit = function (this: unknown, event: string, ...rest: unknown[]) {
-    if (event === 'message') lastFrame = rest[0];
+    if (event === 'message') {
+      lastFrame = rest[0];
+      lastFrameNs = process.hrtime.bigint();
+    }
     return wsEmit.call(this, event, ...rest);
   } as typeof WebSocket.prototype.emit;
+  // Breakdown (CLOCK_MONOTONIC, shared with the simulator process): when the trigger frame was
+  // read, when the sink was called and returned, and when the first bytes of each order were
+  // handed to the kernel (first socket write to each venue's port after the sink fired).
+  const kalshiPort = Number(new URL(simEnv.KALSHI_API_BASE!).port);
+  const polyPort = Number(new URL(simEnv.POLY_CLOB_URL!).port);
+  let mark = { read: 0n, sink: 0n, sinkEnd: 0n, kalshiWrite: 0n, polyWrite: 0n };
+  const sockWrite = net.Socket.prototype.write as (this: net.Socket, ...a: unknown[]) => boolean;
+  net.Socket.prototype.write = function (this: net.Socket, ...a: unknown[]) {
+    if (mark.sink !== 0n) {
+      const port = this.remotePort;
+      if (port === kalshiPort && mark.kalshiWrite === 0n) mark.kalshiWrite = process.hrtime.bigint();
+      else if (port === polyPort && mark.polyWrite === 0n) mark.polyWrite = process.hrtime.bigint();
+    }
+    return sockWrite.apply(this, a);
+  } as typeof net.Socket.prototype.write;
   const sink = h.sink;
   const app = createMarketDataApp({
     env,
     sink: (opp) => {
       if (trigger !== null) return sink(opp);
       trigger = lastFrame;
+      mark.read = lastFrameNs;
+      mark.sink = process.hrtime.bigint();
       const t = performance.now();
       sink(opp);
       submitUs.push((performance.now() - t) * 1000);
+      mark.sinkEnd = process.hrtime.bigint();
     },
   });
   app.start();
@@ -241,6 +323,8 @@ async function controller(): Promise<void> {
 
   const us: number[] = [];
   const engineUs: number[] = [];
+  /** Per phase, microseconds from the simulator writing the trigger frame (shared monotonic clock). */
+  const phases: Record<string, number[]> = {};
   let misses = 0;
   let unfilled = 0;
   const ask = async (line: string): Promise<Record<string, unknown>> => {
@@ -255,6 +339,7 @@ async function controller(): Promise<void> {
     await ask(`setup ${pairIndex}`);
     await pause(15); // let the controller read the setup frames first
     trigger = null;
+    mark = { read: 0n, sink: 0n, sinkEnd: 0n, kalshiWrite: 0n, polyWrite: 0n };
     const r = await ask(`open ${pairIndex}`);
     await h.executor.idle();
     if (r.miss || trigger === null) {
@@ -264,13 +349,29 @@ async function controller(): Promise<void> {
       if (i >= warmup) {
         us.push(t.us as number);
         engineUs.push(t.engineUs as number);
+        const ns = t.ns as { frame: string; kalshi: string; polymarket: string };
+        const frame = BigInt(ns.frame);
+        const since = (x: bigint): number => (x === 0n ? NaN : Number(x - frame) / 1000);
+        for (const [k, v] of Object.entries({
+          read: mark.read, sink: mark.sink, sink_end: mark.sinkEnd, kalshi_write: mark.kalshiWrite, poly_write: mark.polyWrite,
+          kalshi_arrival: BigInt(ns.kalshi), poly_arrival: BigInt(ns.polymarket),
+        })) (phases[k] ??= []).push(since(v));
       }
     }
     await ask(`restore ${pairIndex}`);
     await pause(10);
+    if (i >= warmup) {
+      const got = new Promise<void>((r) => (probeGot = r));
+      await ask('probe');
+      await got;
+      await pause(2);
+      await probeHttpOnce();
+    }
   }
   for (const e of h.ledger.recentExecutions(iterations)) if (e.status !== 'filled') unfilled++;
   child.stdin!.write('quit\n');
+  probeWs.close();
+  probeSock.destroy();
   await app.stop();
   await h.close();
   await clients.close();
@@ -289,6 +390,15 @@ async function controller(): Promise<void> {
       engine_p99_us: pct(engineUs, 99),
       submit_p50_us: pct(submitUs.slice(warmup), 50),
       submit_p99_us: pct(submitUs.slice(warmup), 99),
+      // Breakdown, p50 of each instant after the frame was written (not additive percentiles).
+      at_p50_us: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, pct(v, 50)])),
+      at_p99_us: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, pct(v, 99)])),
+      // The floor on this machine in the same run: one bare WebSocket frame sim -> controller, and
+      // one bare HTTP request controller -> sim (raw keep-alive socket), each one way, p50/p99.
+      floor_ws_p50_us: pct(floorWs, 50),
+      floor_ws_p99_us: pct(floorWs, 99),
+      floor_http_p50_us: pct(floorHttp, 50),
+      floor_http_p99_us: pct(floorHttp, 99),
       samples: us.length,
       misses,
       not_hedged: unfilled,
