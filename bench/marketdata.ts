@@ -1,5 +1,5 @@
 // bench marketdata: venue frames for 5,000 pairs replayed through the real hot path on one thread:
-// JSON text -> feed session (parse + field checks + seq / drift checks) -> book -> detection.
+// frame bytes -> text -> feed session (parse + field checks + seq / drift checks) -> book -> detection.
 //
 // Generated market data, shaped like the venues (and the simulator): Kalshi `orderbook_delta`
 // frames (fixed-point strings, one seq per sid) and Polymarket `price_change` frames carrying the
@@ -119,7 +119,7 @@ const detector = new Detector(
     emitted++;
   },
 );
-store.onUpdate = detector.onPairsUpdated;
+store.onUpdate = process.env.NO_DETECT ? null : detector.onPairsUpdated;
 for (const m of model) {
   const pair: Pair = { id: m.ticker, description: m.ticker, kalshiTicker: m.ticker, polyYesToken: m.yesToken, polyNoToken: m.noToken, source: 'file' };
   store.addPair(pair);
@@ -178,7 +178,8 @@ function pairsOf(f: number[]): Array<[number, number]> {
 
 // --- frame generation ------------------------------------------------------------------------------
 
-const frames: string[] = new Array<string>(CHUNK);
+/** Frames as they come off a socket: bytes (the feed decodes each one, as the ws handler does). */
+const frames: Buffer[] = new Array<Buffer>(CHUNK);
 const targets: Array<KalshiBookSession | PolyBookSession> = new Array(CHUNK);
 let hashSeq = 0;
 
@@ -222,10 +223,10 @@ function generate(): void {
     const i = rint(0, PAIRS - 1);
     const m = model[i]!;
     if (rnd() < 0.5) {
-      frames[k] = kalshiDelta(m);
+      frames[k] = Buffer.from(kalshiDelta(m));
       targets[k] = kalshi;
     } else {
-      frames[k] = polyChange(m);
+      frames[k] = Buffer.from(polyChange(m));
       targets[k] = shardOfPair[i]!;
     }
   }
@@ -247,7 +248,7 @@ let parseSink = 0;
 /** JSON.parse alone over the same frames: the floor every JSON.parse-based design pays. */
 function runParseOnly(): void {
   const c0 = process.cpuUsage();
-  for (let k = 0; k < CHUNK; k++) parseSink += (JSON.parse(frames[k]!) as { type?: unknown }).type === undefined ? 1 : 0;
+  for (let k = 0; k < CHUNK; k++) parseSink += (JSON.parse(frames[k]!.toString()) as { type?: unknown }).type === undefined ? 1 : 0;
   const c = process.cpuUsage(c0);
   parseCpuUs += c.user + c.system;
   parseMsgs += CHUNK;
@@ -256,7 +257,7 @@ function runParseOnly(): void {
 function runThroughput(): void {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < CHUNK; k++) targets[k]!.handleText(frames[k]!, Date.now());
+  for (let k = 0; k < CHUNK; k++) targets[k]!.handleText(frames[k]!.toString(), Date.now());
   tputNs += process.hrtime.bigint() - t0;
   const c = process.cpuUsage(c0);
   tputCpuUs += c.user + c.system;
@@ -266,7 +267,7 @@ function runThroughput(): void {
 function runLatency(): void {
   for (let k = 0; k < CHUNK; k++) {
     const t0 = process.hrtime.bigint();
-    targets[k]!.handleText(frames[k]!, Date.now());
+    targets[k]!.handleText(frames[k]!.toString(), Date.now());
     const dt = process.hrtime.bigint() - t0;
     if (nLat < lat.length) lat[nLat++] = Number(dt) / 1000;
   }

@@ -93,6 +93,7 @@ function setBooks(
     b.tradeable = true;
     b.appliedAtMs = NOW;
   }
+  ps.refreshAll(); // ladders written directly, not through the book store
 }
 
 /** Reference tuple (ask, size) -> contracts = floor(size / price); price 0 = no level. */
@@ -296,6 +297,7 @@ test('repeat suppression: identical re-detections are held back for repeatMs, ch
   h.det.check(h.ps, NOW + 10);
   assert.equal(h.emitted.length, 1);
   h.ps.polyYesBook.asks.set(c(40), n(50));
+  h.ps.refreshAll();
   h.det.check(h.ps, NOW + 20);
   assert.equal(h.emitted.length, 2);
   assert.equal(h.emitted[1]!.contracts, n(50));

@@ -52,13 +52,18 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * to parseScaled on NaN, which then either rounds as asked or throws the precise error.
  */
 export function fastScaled(s: string, scale: number): number {
-  const n = s.length;
-  if (n === 0 || n > 16) return NaN;
-  let i = 0;
+  return fastScaledIn(s, 0, s.length, scale);
+}
+
+/** fastScaled over s[from, to) — reads a number in place inside a frame, no substring. */
+export function fastScaledIn(s: string, from: number, to: number, scale: number): number {
+  const n = to;
+  if (to <= from || to - from > 16) return NaN;
+  let i = from;
   let neg = false;
-  if (s.charCodeAt(0) === 45) {
+  if (s.charCodeAt(i) === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
   let v = 0;
   let frac = -1;

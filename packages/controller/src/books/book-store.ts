@@ -10,7 +10,7 @@ import type { KalshiBookSink } from '@parity/trading/kalshi/market-data.ts';
 import type { PolyBookSide, PolyBookSink } from '@parity/trading/polymarket/market-data.ts';
 import type { Pair } from '../model.ts';
 import { BadFrameLog } from './bad-frames.ts';
-import { KalshiBook } from './kalshi-book.ts';
+import { KalshiBook, type BookOwner } from './kalshi-book.ts';
 import { PairState } from './pair-state.ts';
 import { PolyTokenBook } from './poly-book.ts';
 
@@ -22,7 +22,7 @@ export interface SubscriptionChange {
 
 export type PairUpdateHook = (pairs: readonly PairState[]) => void;
 
-export class BookStore implements KalshiBookSink, PolyBookSink {
+export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
   readonly kalshiBooks = new Map<string, KalshiBook>();
   readonly polyBooks = new Map<string, PolyTokenBook>();
   readonly pairs = new Map<string, PairState>();
@@ -46,6 +46,7 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     let k = this.kalshiBooks.get(pair.kalshiTicker);
     if (!k) {
       k = new KalshiBook(pair.kalshiTicker);
+      k.owner = this;
       this.kalshiBooks.set(pair.kalshiTicker, k);
       change.kalshiTickers.push(pair.kalshiTicker);
     }
@@ -53,6 +54,7 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
       let b = this.polyBooks.get(id);
       if (!b) {
         b = new PolyTokenBook(id);
+        b.owner = this;
         this.polyBooks.set(id, b);
         change.polyAssets.push(id);
       }
@@ -79,11 +81,13 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     };
     if (drop(ps.kalshi)) {
       this.kalshiBooks.delete(ps.kalshi.ticker);
+      ps.kalshi.attached = false;
       change.kalshiTickers.push(ps.kalshi.ticker);
     }
     for (const b of [ps.polyYesBook, ps.polyNoBook]) {
       if (this.polyBooks.get(b.assetId) === b && drop(b)) {
         this.polyBooks.delete(b.assetId);
+        b.attached = false;
         change.polyAssets.push(b.assetId);
       }
     }
@@ -99,16 +103,17 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     if (!b) return true;
     const ok = b.applySnapshot(yesBids, noBids, atMs, live);
     if (!ok) this.log.warn({ ticker, reason: b.reason }, 'Kalshi snapshot refused; resyncing');
-    this.touch(b.pairs);
+    this.kalshiChanged(b);
     return ok;
   }
 
   kalshiDelta(ticker: string, side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean {
     const b = this.kalshiBooks.get(ticker);
-    if (!b) return true;
-    const ok = b.applyDelta(side, price, delta, atMs);
-    this.touch(b.pairs);
-    return ok;
+    return b ? b.delta(side, price, delta, atMs) : true;
+  }
+
+  kalshiHandle(ticker: string): KalshiBook | null {
+    return this.kalshiBooks.get(ticker) ?? null;
   }
 
   kalshiInvalidate(tickers: readonly string[], reason: string): void {
@@ -128,23 +133,21 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     if (!b) return true;
     const ok = b.applyBook(bids, asks, atMs, live);
     if (!ok) this.log.warn({ token: assetId, reason: b.reason }, 'Polymarket book refused; resyncing');
-    this.touch(b.pairs);
+    this.polyChanged(b);
     return ok;
   }
 
   polyLevel(assetId: string, side: PolyBookSide, price: Px, size: Qty, atMs: number): void {
-    const b = this.polyBooks.get(assetId);
-    if (!b) return;
-    b.applyLevel(side, price, size, atMs);
-    this.touch(b.pairs);
+    this.polyBooks.get(assetId)?.level(side, price, size, atMs);
   }
 
   polyCheck(assetId: string, bestBid: Px, bestAsk: Px): boolean {
     const b = this.polyBooks.get(assetId);
-    if (!b) return true;
-    const ok = b.check(bestBid, bestAsk);
-    if (!ok) this.log.warn({ token: assetId, reason: b.reason }, 'Polymarket book inconsistent; resyncing');
-    return ok;
+    return b ? b.verify(bestBid, bestAsk) : true;
+  }
+
+  polyHandle(assetId: string): PolyTokenBook | null {
+    return this.polyBooks.get(assetId) ?? null;
   }
 
   polyTickSize(assetId: string, tick: Px): void {
@@ -182,13 +185,33 @@ export class BookStore implements KalshiBookSink, PolyBookSink {
     }
   }
 
-  private touch(pairs: PairState[]): void {
+  // --- BookOwner: books report their changes here ---------------------------------------------
+
+  kalshiChanged(b: KalshiBook): void {
+    const pairs = b.pairs;
     for (let i = 0; i < pairs.length; i++) {
       const p = pairs[i]!;
+      p.refreshKalshi();
       if (!p.dirty) {
         p.dirty = true;
         this.dirty.push(p);
       }
     }
+  }
+
+  polyChanged(b: PolyTokenBook): void {
+    const pairs = b.pairs;
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
+      p.refreshPoly(b);
+      if (!p.dirty) {
+        p.dirty = true;
+        this.dirty.push(p);
+      }
+    }
+  }
+
+  polyRefused(b: PolyTokenBook): void {
+    this.log.warn({ token: b.assetId, reason: b.reason }, 'Polymarket book inconsistent; resyncing');
   }
 }

@@ -5,10 +5,20 @@
 
 import { PX_ONE, type OutcomeSide, type Px, type Qty } from '@parity/trading';
 import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
+import type { KalshiBookHandle } from '@parity/trading/kalshi/market-data.ts';
 import { Ladder } from './ladder.ts';
 import type { PairState } from './pair-state.ts';
+import type { PolyTokenBook } from './poly-book.ts';
 
-export class KalshiBook {
+/** Where a book reports that it changed (the book store: refresh pair tops, mark pairs for detection). */
+export interface BookOwner {
+  kalshiChanged(b: KalshiBook): void;
+  polyChanged(b: PolyTokenBook): void;
+  polyRefused(b: PolyTokenBook): void;
+}
+
+/** Also the feed's direct handle on this market (KalshiBookHandle): `delta` applies and reports. */
+export class KalshiBook implements KalshiBookHandle {
   readonly yes = new Ladder('bids');
   readonly no = new Ladder('bids');
   /** In sync with the venue and consistent. Detection only reads tradeable books. */
@@ -22,8 +32,19 @@ export class KalshiBook {
   /** Pairs that use this market (usually one). */
   readonly pairs: PairState[] = [];
   updates = 0;
+  /** False once the store dropped this book (the feed then resolves a new handle). */
+  attached = true;
+  /** Set by the book store. */
+  owner: BookOwner | null = null;
 
   constructor(readonly ticker: string) {}
+
+  /** The feed's hot path: apply a delta and report the change. False = inconsistent (resync). */
+  delta(side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean {
+    const ok = this.applyDelta(side, price, delta, atMs);
+    this.owner?.kalshiChanged(this);
+    return ok;
+  }
 
   /** When the book was last known to be current: its last change, or later proof the feed is alive and gap-free. */
   confirmedAtMs(): number {

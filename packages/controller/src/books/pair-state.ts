@@ -57,6 +57,16 @@ export class PairState {
   evaluations = 0;
   /** Set by detection when the pair is first seen. */
   fees: PairFees | null = null;
+  /**
+   * Best ask of each leg, Px (0 = none), kept current by the books on every change (tradeable or
+   * not): detection's first screen reads only these, so most updates cost no other book access.
+   * Books change through the book store, which refreshes these; code that writes ladders directly
+   * (tests) calls refreshAll().
+   */
+  kYesAsk: Px = 0;
+  kNoAsk: Px = 0;
+  pYesAsk: Px = 0;
+  pNoAsk: Px = 0;
 
   constructor(
     readonly pair: Pair,
@@ -68,6 +78,28 @@ export class PairState {
     this.kalshiNo = { platform: 'kalshi', side: 'no', market: pair.kalshiTicker, ladder: kalshi.yes, invert: true };
     this.polyYes = { platform: 'polymarket', side: 'yes', market: pair.polyYesToken, ladder: polyYesBook.asks, invert: false };
     this.polyNo = { platform: 'polymarket', side: 'no', market: pair.polyNoToken, ladder: polyNoBook.asks, invert: false };
+    this.refreshAll();
+  }
+
+  /** Refresh every leg's ask (after ladders were written directly, not through the book store). */
+  refreshAll(): void {
+    this.refreshKalshi();
+    this.refreshPoly(this.polyYesBook);
+    this.refreshPoly(this.polyNoBook);
+  }
+
+  /** The Kalshi book changed: refresh the two Kalshi asks. */
+  refreshKalshi(): void {
+    const k = this.kalshi;
+    this.kYesAsk = k.no.n > 0 ? PX_ONE - k.no.bestPx() : 0;
+    this.kNoAsk = k.yes.n > 0 ? PX_ONE - k.yes.bestPx() : 0;
+  }
+
+  /** A Polymarket token book of this pair changed: refresh its ask. */
+  refreshPoly(b: PolyTokenBook): void {
+    const a = b.asks.n > 0 ? b.asks.bestPx() : 0;
+    if (b === this.polyYesBook) this.pYesAsk = a;
+    if (b === this.polyNoBook) this.pNoAsk = a;
   }
 
   /**

@@ -5,11 +5,13 @@
 
 import { PX_ONE, type Px, type Qty } from '@parity/trading';
 import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
-import type { PolyBookSide } from '@parity/trading/polymarket/market-data.ts';
+import type { PolyBookHandle, PolyBookSide } from '@parity/trading/polymarket/market-data.ts';
+import type { BookOwner } from './kalshi-book.ts';
 import { Ladder } from './ladder.ts';
 import type { PairState } from './pair-state.ts';
 
-export class PolyTokenBook {
+/** Also the feed's direct handle on this token (PolyBookHandle). */
+export class PolyTokenBook implements PolyBookHandle {
   readonly bids = new Ladder('bids');
   readonly asks = new Ladder('asks');
   /** Tick size in Px (0 = unknown). */
@@ -21,8 +23,25 @@ export class PolyTokenBook {
   /** Pairs that use this token, as their YES or NO token. */
   readonly pairs: PairState[] = [];
   updates = 0;
+  /** False once the store dropped this book (the feed then resolves a new handle). */
+  attached = true;
+  /** Set by the book store. */
+  owner: BookOwner | null = null;
 
   constructor(readonly assetId: string) {}
+
+  /** The feed's hot path: set a level and report the change. */
+  level(side: PolyBookSide, price: Px, size: Qty, atMs: number): void {
+    this.applyLevel(side, price, size, atMs);
+    this.owner?.polyChanged(this);
+  }
+
+  /** The feed's hot path: check() after an event, reporting a refusal. */
+  verify(bestBid: Px, bestAsk: Px): boolean {
+    const ok = this.check(bestBid, bestAsk);
+    if (!ok) this.owner?.polyRefused(this);
+    return ok;
+  }
 
   confirmedAtMs(): number {
     const alive = this.live ? this.live.aliveAtMs : 0;

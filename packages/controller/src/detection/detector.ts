@@ -14,7 +14,7 @@
 // repeatMs so a busy book cannot flood the executor; any change (type, size, prices) re-emits.
 
 import type { Logger, Micros } from '@parity/trading';
-import { logger as rootLogger, PX_ONE } from '@parity/trading';
+import { logger as rootLogger } from '@parity/trading';
 import type { AskLeg, PairState } from '../books/pair-state.ts';
 import type { ArbType, Opportunity, OpportunityLeg } from '../model.ts';
 import type { FeeDirectory, LegFeeModel } from './fees.ts';
@@ -55,6 +55,8 @@ export class Detector {
   private bestType: ArbType | null = null;
   private bestYes: AskLeg | null = null;
   private bestNo: AskLeg | null = null;
+  /** Most two asks may cost together (Px) before fees for any type to reach the minimum edge. */
+  private readonly budgetPx: number;
 
   constructor(
     readonly config: DetectionConfig,
@@ -64,6 +66,7 @@ export class Detector {
     log?: Logger,
   ) {
     this.sizer = new ArbSizer(config);
+    this.budgetPx = Math.floor((CONTRACT_MICROS - config.minEdgeMicros) / 100);
     this.log = log ?? rootLogger.child({ mod: 'detect' });
   }
 
@@ -107,6 +110,23 @@ export class Detector {
   evaluate(ps: PairState, nowMs: number): Opportunity | null {
     this.stats.evaluations++;
     ps.evaluations++;
+    // Screen on prices alone, from the pair's own copy of each leg's best ask (0 = none): fees
+    // only add to a cost, so a type whose two asks already exceed $1 - minimum edge cannot
+    // qualify. Almost every update stops here without touching a book or a fee table.
+    const kyPx = ps.kYesAsk;
+    const knPx = ps.kNoAsk;
+    const pyPx = ps.pYesAsk;
+    const pnPx = ps.pNoAsk;
+    const budgetPx = this.budgetPx;
+    if (
+      !(pyPx > 0 && knPx > 0 && pyPx + knPx <= budgetPx) &&
+      !(kyPx > 0 && pnPx > 0 && kyPx + pnPx <= budgetPx) &&
+      !(pyPx > 0 && pnPx > 0 && pyPx + pnPx <= budgetPx) &&
+      !(kyPx > 0 && knPx > 0 && kyPx + knPx <= budgetPx)
+    ) {
+      return null;
+    }
+
     this.attach(ps);
     const f = ps.fees!;
     const maxAge = this.config.maxBookAgeMs;
@@ -122,12 +142,12 @@ export class Detector {
     const pyFee = f.polyYes.model;
     const pnFee = f.polyNo.model;
 
-    // Cheap screen first, on the best level of each leg: cost of one contract (price + fee, micros),
-    // Infinity when the leg is unusable. Most updates stop here: no type reaches the minimum edge.
-    const ky = kOk && k.no.n > 0 ? PX_ONE - k.no.px[k.no.n - 1]! : 0;
-    const kn = kOk && k.yes.n > 0 ? PX_ONE - k.yes.px[k.yes.n - 1]! : 0;
-    const pY = pyOk && py.asks.n > 0 ? py.asks.px[py.asks.n - 1]! : 0;
-    const pN = pnOk && pn.asks.n > 0 ? pn.asks.px[pn.asks.n - 1]! : 0;
+    // Then with fees, on tradeable, fresh books only: cost of one contract (price + fee, micros),
+    // Infinity when the leg is unusable.
+    const ky = kOk ? kyPx : 0;
+    const kn = kOk ? knPx : 0;
+    const pY = pyOk ? pyPx : 0;
+    const pN = pnOk ? pnPx : 0;
     const kyCost = ky > 0 ? ky * 100 + kFee.perContract(ky) : Infinity;
     const knCost = kn > 0 ? kn * 100 + kFee.perContract(kn) : Infinity;
     const pyCost = pY > 0 ? pY * 100 + pyFee.perContract(pY) : Infinity;

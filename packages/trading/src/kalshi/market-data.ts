@@ -9,14 +9,17 @@
 //   KalshiMarketData   owns the socket: auth headers per connect, keep-alive pings, a silence
 //                      watchdog, reconnect with jittered backoff, live add/remove of tickers.
 //
-// The hot path (a delta) is JSON.parse + hand-written field checks + one sink call with
-// primitives: no schema library, no per-message allocation beyond what JSON.parse makes.
+// The hot path (a delta) is read in place by delta-frame.ts (no JSON.parse, one substring: the
+// ticker) and ends in one sink call with primitives. Every other frame, and any delta the fast
+// reader does not fully understand, goes through JSON.parse and the checks below.
 
 import WebSocket from 'ws';
 import type { Logger } from '../log.ts';
 import { logger as rootLogger } from '../log.ts';
 import { parsePx, parseScaled, PX_ONE, type Px, type Qty } from '../units.ts';
 import type { OutcomeSide } from '../execution/types.ts';
+import { KeyTable } from '../key-table.ts';
+import { KalshiDeltaFrame, readKalshiDelta } from './delta-frame.ts';
 import {
   backoffDelayMs,
   chunks,
@@ -38,8 +41,21 @@ export interface KalshiBookSink extends BadFrameSink {
   kalshiDelta(ticker: string, side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean;
   /** These books can no longer be trusted; a snapshot will follow once resynced. */
   kalshiInvalidate(tickers: readonly string[], reason: string): void;
+  /**
+   * Optional hot path: a direct handle on a market's book, resolved once per market instead of a
+   * lookup per delta (null = not tracked). The session uses it while `attached` stays true.
+   */
+  kalshiHandle?(ticker: string): KalshiBookHandle | null;
   /** Called after every data message, once its changes are applied (detection runs here). */
   frameEnd(): void;
+}
+
+/** One market's book, written by the feed directly (see KalshiBookSink.kalshiHandle). */
+export interface KalshiBookHandle {
+  /** False once the sink stopped tracking this book: resolve a new handle. */
+  readonly attached: boolean;
+  /** Same contract as KalshiBookSink.kalshiDelta for this market. */
+  delta(side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean;
 }
 
 export interface KalshiSessionOptions {
@@ -47,10 +63,14 @@ export interface KalshiSessionOptions {
   resyncTimeoutMs?: number;
   /** Tickers per subscribe / update_subscription command. Default 500. */
   commandChunk?: number;
+  /** Read well-formed deltas in place instead of JSON.parse (delta-frame.ts). Default true; false for comparison tests. */
+  fastPath?: boolean;
   log?: Logger;
 }
 
 interface TickerState {
+  /** The ticker (the string the session was given: its hash is cached, the book store has the same one). */
+  readonly ticker: string;
   /** A snapshot was applied since subscribe or the last invalidation; deltas apply only then. */
   synced: boolean;
   /** A get_snapshot is outstanding (ms since epoch when sent), 0 when none. */
@@ -61,6 +81,8 @@ interface TickerState {
   nextResyncAtMs: number;
   /** Kalshi said the market does not exist (error 16): not subscribed until the next connection. */
   missing: boolean;
+  /** The sink's handle on this market's book (resolved on first delta). */
+  handle: KalshiBookHandle | null;
 }
 
 interface PendingCommand {
@@ -95,6 +117,8 @@ export class KalshiBookSession {
     messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
   private readonly tickers = new Map<string, TickerState>();
+  /** The same states, looked up in place inside a frame (the fast path). */
+  private readonly index = new KeyTable<TickerState>();
   private readonly pending = new Map<number, PendingCommand>();
   private nextId = 1;
   private sid = 0;
@@ -106,6 +130,9 @@ export class KalshiBookSession {
   private readonly resyncTimeoutMs: number;
   private readonly chunk: number;
   private readonly log: Logger;
+  private readonly fastPath: boolean;
+  /** The fast path's decoded delta, reused. */
+  private readonly deltaFrame = new KalshiDeltaFrame();
   /** Level buffers reused across snapshots. */
   private yesBuf: number[] = [];
   private noBuf: number[] = [];
@@ -118,6 +145,7 @@ export class KalshiBookSession {
   ) {
     this.resyncTimeoutMs = opts.resyncTimeoutMs ?? 5_000;
     this.chunk = opts.commandChunk ?? 500;
+    this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'kalshi-md' });
   }
 
@@ -142,7 +170,9 @@ export class KalshiBookSession {
     const fresh: string[] = [];
     for (const t of tickers) {
       if (this.tickers.has(t)) continue;
-      this.tickers.set(t, { synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0, missing: false });
+      const st: TickerState = { ticker: t, synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0, missing: false, handle: null };
+      this.tickers.set(t, st);
+      this.index.set(t, st);
       fresh.push(t);
     }
     if (fresh.length === 0) return;
@@ -159,7 +189,12 @@ export class KalshiBookSession {
   /** Stop following these tickers. */
   remove(tickers: readonly string[]): void {
     const gone: string[] = [];
-    for (const t of tickers) if (this.tickers.delete(t)) gone.push(t);
+    for (const t of tickers) {
+      if (this.tickers.delete(t)) {
+        this.index.delete(t);
+        gone.push(t);
+      }
+    }
     if (gone.length > 0 && this.sid > 0) {
       for (const c of chunks(gone, this.chunk)) this.command('update_subscription', { sid: this.sid, action: 'delete_markets', market_tickers: c }, c);
     }
@@ -195,6 +230,17 @@ export class KalshiBookSession {
   handleText(text: string, nowMs: number): void {
     this.live.aliveAtMs = nowMs;
     if (this.fatal) return;
+    // Fast path: a well-formed delta read in place; anything else takes the full parser below.
+    const d = this.deltaFrame;
+    if (this.fastPath && readKalshiDelta(text, d)) {
+      this.stats.messages++;
+      if (this.checkSeq(d.sid, d.seq, text, nowMs)) {
+        const st = this.index.getIn(text, d.tickerStart, d.tickerEnd);
+        if (st) this.applyDelta(st, d.yes ? 'yes' : 'no', d.price, d.delta, nowMs);
+      }
+      this.sink.frameEnd();
+      return;
+    }
     let m: unknown;
     try {
       m = JSON.parse(text);
@@ -211,11 +257,11 @@ export class KalshiBookSession {
     const type = f.type;
     switch (type) {
       case 'orderbook_delta':
-        if (this.checkSeq(f, text, nowMs)) this.onDelta(f.msg, text, nowMs);
+        if (this.checkSeq(f.sid, f.seq, text, nowMs)) this.onDelta(f.msg, text, nowMs);
         this.sink.frameEnd();
         return;
       case 'orderbook_snapshot':
-        if (this.checkSeq(f, text, nowMs)) this.onSnapshot(f.msg, text, nowMs);
+        if (this.checkSeq(f.sid, f.seq, text, nowMs)) this.onSnapshot(f.msg, text, nowMs);
         this.sink.frameEnd();
         return;
       case 'subscribed':
@@ -224,7 +270,7 @@ export class KalshiBookSession {
       case 'ok':
       case 'unsubscribed':
         // update_subscription / unsubscribe replies carry seq on the sid (spec §5.3).
-        if (f.sid !== undefined && f.sid === this.sid && f.seq !== undefined) this.checkSeq(f, text, nowMs);
+        if (f.sid !== undefined && f.sid === this.sid && f.seq !== undefined) this.checkSeq(f.sid, f.seq, text, nowMs);
         if (typeof f.id === 'number') this.pending.delete(f.id);
         return;
       case 'error':
@@ -337,9 +383,7 @@ export class KalshiBookSession {
   }
 
   /** True when the message continues the sequence of our subscription. */
-  private checkSeq(f: Record<string, unknown>, text: string, nowMs: number): boolean {
-    const sid = f.sid;
-    const seq = f.seq;
+  private checkSeq(sid: unknown, seq: unknown, text: string, nowMs: number): boolean {
     if (sid !== this.sid || this.sid === 0) {
       // Traffic of a subscription we are replacing (resubscribe, reply still in flight): it says
       // nothing about our books, which stay invalid until their snapshot; the resync deadline
@@ -425,11 +469,11 @@ export class KalshiBookSession {
       this.resyncAll('delta without market_ticker', nowMs);
       return;
     }
+    const side = msg.side;
     const st = this.tickers.get(ticker);
     if (!st || !st.synced) return; // not ours, or waiting for its snapshot: never apply to an unsynced book
-    this.stats.deltas++;
-    const side = msg.side;
     if (side !== 'yes' && side !== 'no') {
+      this.stats.deltas++;
       this.bad(`delta with side ${JSON.stringify(side)}`, ticker, text);
       this.unsync(ticker, st, 'unreadable delta', nowMs);
       return;
@@ -452,16 +496,28 @@ export class KalshiBookSession {
       else if (typeof msg.delta === 'number' && Number.isInteger(msg.delta)) delta = msg.delta * 100;
       else throw new Error('missing delta_fp');
     } catch (e) {
+      this.stats.deltas++;
       this.bad(`delta: ${(e as Error).message}`, ticker, text);
       this.unsync(ticker, st, 'unreadable delta', nowMs);
       return;
     }
     if (price <= 0 || price >= PX_ONE) {
+      this.stats.deltas++;
       this.bad(`delta price ${price} Px outside (0, 1)`, ticker, text);
       this.unsync(ticker, st, 'delta price out of range', nowMs);
       return;
     }
-    if (!this.sink.kalshiDelta(ticker, side, price, delta, nowMs)) this.unsync(ticker, st, 'inconsistent book after delta', nowMs);
+    this.applyDelta(st, side, price, delta, nowMs);
+  }
+
+  /** A readable delta of one of our markets (both paths end here): apply it to a synced book, resync if inconsistent. */
+  private applyDelta(st: TickerState, side: OutcomeSide, price: Px, delta: Qty, nowMs: number): void {
+    if (!st.synced) return; // waiting for its snapshot: never apply to an unsynced book
+    this.stats.deltas++;
+    let h = st.handle;
+    if (h === null || !h.attached) h = st.handle = this.sink.kalshiHandle?.(st.ticker) ?? null;
+    const ok = h !== null ? h.delta(side, price, delta, nowMs) : this.sink.kalshiDelta(st.ticker, side, price, delta, nowMs);
+    if (!ok) this.unsync(st.ticker, st, 'inconsistent book after delta', nowMs);
   }
 
   // --- resync -----------------------------------------------------------------------------------
@@ -696,7 +752,7 @@ export class KalshiMarketData {
           if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
         },
         (reason) => this.drop(reason),
-        { resyncTimeoutMs: this.opts.resyncTimeoutMs, commandChunk: this.opts.commandChunk, log: this.log },
+        { resyncTimeoutMs: this.opts.resyncTimeoutMs, commandChunk: this.opts.commandChunk, fastPath: this.opts.fastPath, log: this.log },
       );
       session.live.aliveAtMs = Date.now();
       this.session = session;

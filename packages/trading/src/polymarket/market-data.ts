@@ -27,6 +27,8 @@ import {
   type BadFrameSink,
   type FeedLiveness,
 } from '../market-data-common.ts';
+import { KeyTable } from '../key-table.ts';
+import { PriceChangeFrame, readPriceChange } from './price-change-frame.ts';
 
 export type PolyBookSide = 'bid' | 'ask';
 
@@ -49,17 +51,38 @@ export interface PolyBookSink extends BadFrameSink {
   polyTickSize(assetId: string, tick: Px): void;
   /** These books can no longer be trusted; a `book` will follow once resynced. */
   polyInvalidate(assetIds: readonly string[], reason: string): void;
+  /**
+   * Optional hot path: a direct handle on a token's book, resolved once per token instead of a
+   * lookup per change (null = not tracked). The session uses it while `attached` stays true.
+   */
+  polyHandle?(assetId: string): PolyBookHandle | null;
   /** Called once per frame after all its events are applied (detection runs here). */
   frameEnd(): void;
+}
+
+/** One token's book, written by the feed directly (see PolyBookSink.polyHandle). */
+export interface PolyBookHandle {
+  /** False once the sink stopped tracking this book: resolve a new handle. */
+  readonly attached: boolean;
+  /** Same contract as PolyBookSink.polyLevel for this token. */
+  level(side: PolyBookSide, price: Px, size: Qty, atMs: number): void;
+  /** Same contract as PolyBookSink.polyCheck for this token. */
+  verify(bestBid: Px, bestAsk: Px): boolean;
 }
 
 export interface PolySessionOptions {
   /** Resync (resubscribe) not answered by a `book` within this many ms -> reconnect. Default 5,000. */
   resyncTimeoutMs?: number;
+  /** Read well-formed price_change events in place instead of JSON.parse (price-change-frame.ts). Default true. */
+  fastPath?: boolean;
   log?: Logger;
 }
 
 interface AssetState {
+  /** The token id (the string the session was given: hash cached, shared with the book store). */
+  readonly id: string;
+  /** The sink's handle on this token's book (resolved on first change). */
+  handle: PolyBookHandle | null;
   synced: boolean;
   resyncSentAtMs: number;
   failures: number;
@@ -82,6 +105,8 @@ export class PolyBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
   readonly stats: PolySessionStats = { messages: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
   private readonly assets = new Map<string, AssetState>();
+  /** The same states, looked up in place inside a frame (the fast path). */
+  private readonly index = new KeyTable<AssetState>();
   private started = false;
   private fatal: string | null = null;
   /** Last time any `book` arrived (tells a live venue from a dead connection). */
@@ -91,9 +116,12 @@ export class PolyBookSession {
   private bidBuf: number[] = [];
   private askBuf: number[] = [];
   /** Tokens changed by the current price_change event, with the venue's last top of book for each. */
-  private touched: string[] = [];
+  private touched: AssetState[] = [];
   private touchedBid: number[] = [];
   private touchedAsk: number[] = [];
+  private readonly fastPath: boolean;
+  /** The fast path's decoded event, reused. */
+  private readonly changeFrame = new PriceChangeFrame();
 
   constructor(
     private readonly sink: PolyBookSink,
@@ -102,6 +130,7 @@ export class PolyBookSession {
     opts: PolySessionOptions = {},
   ) {
     this.resyncTimeoutMs = opts.resyncTimeoutMs ?? 5_000;
+    this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'poly-md' });
   }
 
@@ -128,7 +157,9 @@ export class PolyBookSession {
     const fresh: string[] = [];
     for (const a of assetIds) {
       if (this.assets.has(a)) continue;
-      this.assets.set(a, { synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0 });
+      const st: AssetState = { id: a, handle: null, synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0 };
+      this.assets.set(a, st);
+      this.index.set(a, st);
       fresh.push(a);
     }
     if (fresh.length === 0 || !this.started) return;
@@ -138,7 +169,7 @@ export class PolyBookSession {
   }
 
   remove(assetIds: readonly string[]): void {
-    const gone = assetIds.filter((a) => this.assets.delete(a));
+    const gone = assetIds.filter((a) => this.assets.delete(a) && this.index.delete(a));
     if (gone.length > 0 && this.started) this.send(JSON.stringify({ assets_ids: gone, operation: 'unsubscribe' }));
   }
 
@@ -171,6 +202,21 @@ export class PolyBookSession {
     this.live.aliveAtMs = nowMs;
     if (this.fatal) return;
     if (text.length <= 4 && (text === 'PONG' || text === 'PING')) return;
+    // Fast path: a well-formed price_change read in place; anything else takes the full parser below.
+    const f = this.changeFrame;
+    if (this.fastPath && readPriceChange(text, f)) {
+      this.stats.messages++;
+      this.touched.length = 0;
+      for (let i = 0; i < f.n; i++) {
+        const st = this.index.getIn(text, f.assetStart[i]!, f.assetEnd[i]!);
+        if (!st || !st.synced) continue;
+        this.stats.priceChanges++;
+        this.setLevel(st, f.bid[i]! ? 'bid' : 'ask', f.price[i]!, f.size[i]!, f.bestBid[i]!, f.bestAsk[i]!, nowMs);
+      }
+      this.checkTouched(nowMs);
+      this.sink.frameEnd();
+      return;
+    }
     let m: unknown;
     try {
       m = JSON.parse(text);
@@ -248,15 +294,23 @@ export class PolyBookSession {
   private onPriceChange(e: Record<string, unknown>, text: string, nowMs: number): void {
     this.touched.length = 0;
     this.readChanges(e, text, nowMs);
-    // Venues may attach the top of book after the whole operation to every item, so books are
-    // checked once the event is applied, not item by item.
-    for (let i = 0; i < this.touched.length; i++) {
-      const asset = this.touched[i]!;
-      const st = this.assets.get(asset);
-      if (!st || !st.synced) continue;
-      if (!this.sink.polyCheck(asset, this.touchedBid[i]!, this.touchedAsk[i]!)) {
+    this.checkTouched(nowMs);
+  }
+
+  /**
+   * Venues may attach the top of book after the whole operation to every item, so books are
+   * checked once the event is applied, not item by item.
+   */
+  private checkTouched(nowMs: number): void {
+    const t = this.touched;
+    for (let i = 0; i < t.length; i++) {
+      const st = t[i]!;
+      if (!st.synced) continue;
+      const h = st.handle;
+      const ok = h !== null && h.attached ? h.verify(this.touchedBid[i]!, this.touchedAsk[i]!) : this.sink.polyCheck(st.id, this.touchedBid[i]!, this.touchedAsk[i]!);
+      if (!ok) {
         this.stats.drift++;
-        this.unsync(asset, st, 'book inconsistent or disagrees with the venue top of book', nowMs);
+        this.unsync(st.id, st, 'book inconsistent or disagrees with the venue top of book', nowMs);
       }
     }
   }
@@ -330,11 +384,20 @@ export class PolyBookSession {
       this.unsync(assetRaw, st, 'price change out of range', nowMs);
       return;
     }
-    this.sink.polyLevel(assetRaw, side === 'BUY' ? 'bid' : 'ask', price, size, nowMs);
-    let k = this.touched.indexOf(assetRaw);
+    this.setLevel(st, side === 'BUY' ? 'bid' : 'ask', price, size, bestBid, bestAsk, nowMs);
+  }
+
+  /** A readable change of a synced book (both paths end here): apply it and note the venue's top of book. */
+  private setLevel(st: AssetState, side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, nowMs: number): void {
+    let h = st.handle;
+    if (h === null || !h.attached) h = st.handle = this.sink.polyHandle?.(st.id) ?? null;
+    if (h !== null) h.level(side, price, size, nowMs);
+    else this.sink.polyLevel(st.id, side, price, size, nowMs);
+    const t = this.touched;
+    let k = t.indexOf(st);
     if (k < 0) {
-      k = this.touched.length;
-      this.touched.push(assetRaw);
+      k = t.length;
+      t.push(st);
     }
     this.touchedBid[k] = bestBid;
     this.touchedAsk[k] = bestAsk;
@@ -490,7 +553,7 @@ class PolyShard {
           if (ws.readyState === WebSocket.OPEN) ws.send(text);
         },
         (reason) => this.drop(reason),
-        { resyncTimeoutMs: this.opts.resyncTimeoutMs, log: this.log },
+        { resyncTimeoutMs: this.opts.resyncTimeoutMs, fastPath: this.opts.fastPath, log: this.log },
       );
       session.live.aliveAtMs = Date.now();
       session.add([...this.assets]);

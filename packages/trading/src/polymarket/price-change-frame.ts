@@ -1,0 +1,130 @@
+// The fast path of the Polymarket feed: read a well-formed `price_change` frame (current schema,
+// spec polymarket.md §12) in place, without JSON.parse. The event's members may come in any order
+// (the cursor reads them); each item is matched in the venue's key order by a regex. Anything
+// else — another event, an array frame, the legacy schema, another item layout, a number needing
+// the full parser, a level outside (0, 1), too many items, escapes — returns false and the
+// session takes its full path (JSON.parse + validation + bad-frame accounting).
+//
+//   {"event_type":"price_change","market":"0x…","timestamp":"1757908892351",
+//    "price_changes":[{"asset_id":"…","price":"0.5","size":"200","side":"BUY","hash":"…",
+//                      "best_bid":"0.5","best_ask":"1"}, …]}
+
+import { JsonCursor } from '../json-cursor.ts';
+import { fastScaledIn } from '../market-data-common.ts';
+import { PX_ONE } from '../units.ts';
+
+const OPEN = 123; // {
+const CLOSE = 125; // }
+const OPEN_ARRAY = 91; // [
+const CLOSE_ARRAY = 93; // ]
+
+/** Items per frame the fast path holds; a bigger frame (rare) takes the full parser. */
+export const MAX_FAST_ITEMS = 16;
+
+/** The decoded items of one price_change frame (reused across frames). */
+export class PriceChangeFrame {
+  n = 0;
+  /** Item k's token id is text.slice(assetStart[k], assetEnd[k]) (looked up in place, never cut out). */
+  readonly assetStart = new Int32Array(MAX_FAST_ITEMS);
+  readonly assetEnd = new Int32Array(MAX_FAST_ITEMS);
+  /** true = bid (BUY), false = ask (SELL). */
+  readonly bid: boolean[] = new Array<boolean>(MAX_FAST_ITEMS).fill(false);
+  /** Px. */
+  readonly price = new Int32Array(MAX_FAST_ITEMS);
+  /** Qty (>= 0; 0 removes the level). */
+  readonly size = new Float64Array(MAX_FAST_ITEMS);
+  /** The venue's top of book after the change, Px; -1 = not sent. */
+  readonly bestBid = new Int32Array(MAX_FAST_ITEMS);
+  readonly bestAsk = new Int32Array(MAX_FAST_ITEMS);
+}
+
+const cur = new JsonCursor();
+
+/** Read `text` into `out` if it is a well-formed price_change event; false = use the full parser. */
+export function readPriceChange(text: string, out: PriceChangeFrame): boolean {
+  const c = cur;
+  if (!c.reset(text) || !c.eat(OPEN)) return false;
+  let type = false;
+  let items = false;
+  for (;;) {
+    if (!c.key()) return false;
+    if (c.is('event_type')) {
+      if (!c.str()) return false;
+      type = c.is('price_change');
+      if (!type) return false;
+    } else if (c.is('price_changes')) {
+      if (!readItems(out)) return false;
+      items = true;
+    } else if (!c.skipScalar()) return false;
+    const more = c.next(CLOSE);
+    if (more === null) return false;
+    if (!more) break;
+  }
+  return type && items && c.atEnd();
+}
+
+// JSON pieces: a decimal string we read exactly, a string without escapes or control characters.
+const PRICE = '0?\\.\\d{1,4}';
+const SIZE = '(?:0|[1-9]\\d{0,11})(?:\\.\\d{1,2})?';
+const TOP = '(?:[01](?:\\.\\d{1,4})?|\\.\\d{1,4})?';
+const STR = '[^"\\\\\\u0000-\\u001f]';
+/**
+ * One item as Polymarket (and the simulator) serialize it, key order included; sticky, so it is
+ * matched exactly at lastIndex. Native regex code reads the ~250-character item several times
+ * faster than a scanner in JS; the fields are then found at fixed offsets from the delimiters.
+ */
+const ITEM = new RegExp(
+  `\\{"asset_id":"\\d{1,100}","price":"${PRICE}","size":"${SIZE}","side":"(?:BUY|SELL)","hash":"${STR}*",` +
+    `"best_bid":"${TOP}","best_ask":"${TOP}"\\}`,
+  'y',
+);
+const ASSET_AT = '{"asset_id":"'.length;
+const PRICE_AFTER = '","price":"'.length;
+const SIZE_AFTER = '","size":"'.length;
+const SIDE_AFTER = '","side":"'.length;
+const HASH_AFTER_BUY = 'BUY","hash":"'.length;
+const HASH_AFTER_SELL = 'SELL","hash":"'.length;
+const BEST_AFTER = '","best_bid":"'.length; // same length for best_ask
+
+function readItems(out: PriceChangeFrame): boolean {
+  const c = cur;
+  if (!c.eat(OPEN_ARRAY)) return false;
+  out.n = 0;
+  if (c.eat(CLOSE_ARRAY)) return true;
+  const s = c.s;
+  for (;;) {
+    c.peek();
+    const k = out.n;
+    if (k === MAX_FAST_ITEMS) return false;
+    const at = c.i;
+    ITEM.lastIndex = at;
+    if (!ITEM.test(s)) return false;
+    const assetAt = at + ASSET_AT;
+    const assetEnd = s.indexOf('"', assetAt);
+    const priceAt = assetEnd + PRICE_AFTER;
+    const priceEnd = s.indexOf('"', priceAt);
+    const sizeAt = priceEnd + SIZE_AFTER;
+    const sizeEnd = s.indexOf('"', sizeAt);
+    const sideAt = sizeEnd + SIDE_AFTER;
+    const bid = s.charCodeAt(sideAt) === 66; // B(UY)
+    const hashAt = sideAt + (bid ? HASH_AFTER_BUY : HASH_AFTER_SELL);
+    const bbAt = s.indexOf('"', hashAt) + BEST_AFTER;
+    const bbEnd = s.indexOf('"', bbAt);
+    const baAt = bbEnd + BEST_AFTER;
+    const baEnd = s.indexOf('"', baAt);
+    const price = fastScaledIn(s, priceAt, priceEnd, 4);
+    if (!(price > 0 && price < PX_ONE)) return false;
+    out.assetStart[k] = assetAt;
+    out.assetEnd[k] = assetEnd;
+    out.bid[k] = bid;
+    out.price[k] = price;
+    out.size[k] = fastScaledIn(s, sizeAt, sizeEnd, 2);
+    out.bestBid[k] = bbEnd === bbAt ? -1 : fastScaledIn(s, bbAt, bbEnd, 4); // "" = absent
+    out.bestAsk[k] = baEnd === baAt ? -1 : fastScaledIn(s, baAt, baEnd, 4);
+    out.n = k + 1;
+    c.i = ITEM.lastIndex;
+    const more = c.next(CLOSE_ARRAY);
+    if (more === null) return false;
+    if (!more) return true;
+  }
+}
