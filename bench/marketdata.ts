@@ -7,13 +7,18 @@
 // of every book so the stream is always consistent (no resyncs); 1% of the pairs are priced apart
 // across venues so detection also sizes and emits real opportunities.
 //
+// Frames are bytes, as read off a socket: each is decoded to text inside the timed region (the
+// ws handler does the same). Also measured in the same run, for scale: decoding alone, JSON.parse
+// alone, and the latency of one cache miss (mem_latency_ns; 5,000 pairs' books do not fit in L2).
+//
 // Frames are generated in chunks outside the timed region. Even chunks measure throughput (one
 // tight loop, no per-message clock; msgs_per_s per second of process CPU time, msgs_per_wall_s per
 // wall second); odd chunks time every message (hrtime, wall) for p50/p99. On a busy machine the
 // wall-clock figures include time spent waiting for a core; load_avg_1m is printed alongside.
 //
 //   npm run bench -- marketdata [--pairs 5000] [--messages 2000000]
-// prints {"bench":"marketdata","msgs_per_s","p50_us","p99_us","p999_us","max_us","rss_mb","pairs",…}
+// prints {"bench":"marketdata","msgs_per_s","p50_us","p90_us","p95_us","p99_us","p999_us","max_us",
+//         "decode_only_msgs_per_s","json_parse_only_msgs_per_s","mem_latency_ns","rss_mb","pairs",…}
 
 import { cpus, loadavg } from 'node:os';
 import { formatPx, formatQty, PX_ONE } from '@parity/trading';
@@ -119,7 +124,7 @@ const detector = new Detector(
     emitted++;
   },
 );
-store.onUpdate = process.env.NO_DETECT ? null : detector.onPairsUpdated;
+store.onUpdate = detector.onPairsUpdated;
 for (const m of model) {
   const pair: Pair = { id: m.ticker, description: m.ticker, kalshiTicker: m.ticker, polyYesToken: m.yesToken, polyNoToken: m.noToken, source: 'file' };
   store.addPair(pair);
@@ -254,6 +259,43 @@ function runParseOnly(): void {
   parseMsgs += CHUNK;
 }
 
+let decodeCpuUs = 0;
+let decodeMsgs = 0;
+/** Bytes -> string alone: what every design pays per frame before reading a single field. */
+function runDecodeOnly(): void {
+  const c0 = process.cpuUsage();
+  for (let k = 0; k < CHUNK; k++) parseSink += frames[k]!.toString().length === 0 ? 1 : 0;
+  const c = process.cpuUsage(c0);
+  decodeCpuUs += c.user + c.system;
+  decodeMsgs += CHUNK;
+}
+
+/**
+ * Latency of one dependent memory load over a 64 MB working set (a random pointer chase), ns:
+ * what each cache miss costs on this machine. The books of 5,000 pairs do not fit in L2, and an
+ * update for a random pair misses on its book, ladder and pair state.
+ */
+function memoryLatencyNs(): number {
+  const words = (64 * 1024 * 1024) / 4;
+  const lines = words / 16;
+  const a = new Int32Array(words);
+  const perm = new Int32Array(lines);
+  for (let i = 0; i < lines; i++) perm[i] = i;
+  for (let i = lines - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
+  }
+  for (let i = 0; i < lines; i++) a[perm[i]! * 16] = perm[(i + 1) % lines]! * 16;
+  let p = 0;
+  const steps = 1_000_000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < steps; i++) p = a[p]!;
+  const ns = Number(process.hrtime.bigint() - t0) / steps;
+  return p >= 0 ? ns : -1;
+}
+
 function runThroughput(): void {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -290,6 +332,7 @@ for (let c = 0; c < chunks; c++) {
   for (let k = 0; k < CHUNK; k++) bytes += frames[k]!.length;
   if (c % 2 === 0) {
     // Same frames, parse-only first (it does not change any book), then the pipeline.
+    runDecodeOnly();
     runParseOnly();
     runThroughput();
   } else runLatency();
@@ -304,6 +347,8 @@ if (stats.k.gaps + stats.k.badFrames + stats.poly + store.badFrames.total > 0) t
 let tradeable = 0;
 for (const p of store.pairs.values()) if (p.tradeable(Date.now(), 60_000)) tradeable++;
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+const rssMb = process.memoryUsage().rss / 1048576; // before the memory probe allocates its 64 MB
+const memLatency = memoryLatencyNs();
 process.stdout.write(
   `${JSON.stringify({
     bench: 'marketdata',
@@ -312,11 +357,15 @@ process.stdout.write(
     msgs_per_wall_s: Math.round(tputMsgs / (Number(tputNs) / 1e9)),
     p50_us: round(pct(50)),
     p99_us: round(pct(99)),
+    p90_us: round(pct(90)),
+    p95_us: round(pct(95)),
     p999_us: round(pct(99.9)),
     max_us: round(sorted[nLat - 1]!),
+    decode_only_msgs_per_s: Math.round(decodeMsgs / (decodeCpuUs / 1e6)),
     json_parse_only_msgs_per_s: Math.round(parseMsgs / (parseCpuUs / 1e6)),
     pipeline_over_parse: round(tputCpuUs / tputMsgs / (parseCpuUs / parseMsgs)),
-    rss_mb: round(process.memoryUsage().rss / 1048576, 1),
+    mem_latency_ns: round(memLatency, 1),
+    rss_mb: round(rssMb, 1),
     heap_mb: round(process.memoryUsage().heapUsed / 1048576, 1),
     pairs: PAIRS,
     messages: tputMsgs + nLat,

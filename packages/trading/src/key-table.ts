@@ -3,23 +3,20 @@
 // token ids are ~77 digits), which costs more than the rest of a book update. Here the hash
 // samples the key's length and its last 16 characters (where tickers and token ids differ), and
 // a hit is confirmed by comparing the whole key, so a weak hash only costs probes, never a
-// wrong answer.
+// wrong answer. Keys are not hashed again on lookup hits; deletes rehash the probe run (rare).
 //
 // Open addressing with linear probing and backward-shift deletion (no tombstones).
 
 export class KeyTable<V> {
-  private keys: Array<string | undefined>;
-  private vals: Array<V | undefined>;
-  private hashes: Int32Array;
+  /** Slot i holds its key at 2i and its value at 2i + 1 (one cache line per probe, not three). */
+  private slots: Array<string | V | undefined>;
   private mask: number;
   private count = 0;
 
   constructor(capacity = 16) {
     let cap = 16;
     while (cap < capacity * 2) cap *= 2;
-    this.keys = new Array<string | undefined>(cap).fill(undefined);
-    this.vals = new Array<V | undefined>(cap).fill(undefined);
-    this.hashes = new Int32Array(cap);
+    this.slots = new Array<string | V | undefined>(2 * cap).fill(undefined);
     this.mask = cap - 1;
   }
 
@@ -29,15 +26,14 @@ export class KeyTable<V> {
 
   /** The value of the key s[a, b), or undefined. */
   getIn(s: string, a: number, b: number): V | undefined {
-    const h = hashRange(s, a, b);
     const len = b - a;
-    const keys = this.keys;
-    let i = h & this.mask;
+    const slots = this.slots;
+    let i = hashRange(s, a, b) & this.mask;
     for (;;) {
-      const k = keys[i];
+      const k = slots[2 * i] as string | undefined;
       if (k === undefined) return undefined;
       // slice + === is a native compare; startsWith(k, a) is several times slower in V8.
-      if (this.hashes[i] === h && k.length === len && s.slice(a, b) === k) return this.vals[i];
+      if (k.length === len && s.slice(a, b) === k) return slots[2 * i + 1] as V;
       i = (i + 1) & this.mask;
     }
   }
@@ -47,72 +43,68 @@ export class KeyTable<V> {
   }
 
   set(key: string, value: V): void {
-    const h = hashRange(key, 0, key.length);
-    let i = h & this.mask;
+    const slots = this.slots;
+    let i = hashRange(key, 0, key.length) & this.mask;
     for (;;) {
-      const k = this.keys[i];
+      const k = slots[2 * i];
       if (k === undefined) break;
-      if (this.hashes[i] === h && k === key) {
-        this.vals[i] = value;
+      if (k === key) {
+        slots[2 * i + 1] = value;
         return;
       }
       i = (i + 1) & this.mask;
     }
-    this.keys[i] = key;
-    this.vals[i] = value;
-    this.hashes[i] = h;
+    slots[2 * i] = key;
+    slots[2 * i + 1] = value;
     this.count++;
-    if (this.count * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+    if (this.count * 2 > this.mask + 1) this.rehash(2 * (this.mask + 1));
   }
 
   delete(key: string): boolean {
-    const h = hashRange(key, 0, key.length);
+    const slots = this.slots;
     const mask = this.mask;
-    let i = h & mask;
+    let i = hashRange(key, 0, key.length) & mask;
     for (;;) {
-      const k = this.keys[i];
+      const k = slots[2 * i];
       if (k === undefined) return false;
-      if (this.hashes[i] === h && k === key) break;
+      if (k === key) break;
       i = (i + 1) & mask;
     }
     // Backward shift: pull later members of the probe run into the hole so lookups never stop early.
     let hole = i;
     let j = (i + 1) & mask;
-    while (this.keys[j] !== undefined) {
-      const home = this.hashes[j]! & mask;
+    for (;;) {
+      const kj = slots[2 * j] as string | undefined;
+      if (kj === undefined) break;
+      const home = hashRange(kj, 0, kj.length) & mask;
       // Move j into the hole unless its home lies cyclically in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
-        this.keys[hole] = this.keys[j];
-        this.vals[hole] = this.vals[j];
-        this.hashes[hole] = this.hashes[j]!;
+        slots[2 * hole] = kj;
+        slots[2 * hole + 1] = slots[2 * j + 1];
         hole = j;
       }
       j = (j + 1) & mask;
     }
-    this.keys[hole] = undefined;
-    this.vals[hole] = undefined;
+    slots[2 * hole] = undefined;
+    slots[2 * hole + 1] = undefined;
     this.count--;
     return true;
   }
 
   clear(): void {
-    this.keys.fill(undefined);
-    this.vals.fill(undefined);
+    this.slots.fill(undefined);
     this.count = 0;
   }
 
   private rehash(cap: number): void {
-    const keys = this.keys;
-    const vals = this.vals;
-    this.keys = new Array<string | undefined>(cap).fill(undefined);
-    this.vals = new Array<V | undefined>(cap).fill(undefined);
-    this.hashes = new Int32Array(cap);
+    const old = this.slots;
+    this.slots = new Array<string | V | undefined>(2 * cap).fill(undefined);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (k !== undefined) this.set(k, vals[i] as V);
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i] as string | undefined;
+      if (k !== undefined) this.set(k, old[i + 1] as V);
     }
   }
 }

@@ -61,9 +61,10 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
       return b;
     };
     const ps = new PairState(pair, k, token(pair.polyYesToken), token(pair.polyNoToken));
-    k.pairs.push(ps);
-    ps.polyYesBook.pairs.push(ps);
-    ps.polyNoBook.pairs.push(ps);
+    for (const b of [k, ps.polyYesBook, ps.polyNoBook]) {
+      if (!b.pairs.includes(ps)) b.pairs.push(ps);
+      b.soloPair = b.pairs.length === 1 ? b.pairs[0]! : null;
+    }
     this.pairs.set(pair.id, ps);
     return change;
   }
@@ -74,9 +75,10 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
     const ps = this.pairs.get(id);
     if (!ps) return change;
     this.pairs.delete(id);
-    const drop = <T extends { pairs: PairState[] }>(b: T): boolean => {
+    const drop = <T extends { pairs: PairState[]; soloPair: PairState | null }>(b: T): boolean => {
       const i = b.pairs.indexOf(ps);
       if (i >= 0) b.pairs.splice(i, 1);
+      b.soloPair = b.pairs.length === 1 ? b.pairs[0]! : null;
       return b.pairs.length === 0;
     };
     if (drop(ps.kalshi)) {
@@ -188,26 +190,38 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
   // --- BookOwner: books report their changes here ---------------------------------------------
 
   kalshiChanged(b: KalshiBook): void {
+    const solo = b.soloPair;
+    if (solo !== null) {
+      solo.refreshKalshi();
+      this.mark(solo);
+      return;
+    }
     const pairs = b.pairs;
     for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[i]!;
-      p.refreshKalshi();
-      if (!p.dirty) {
-        p.dirty = true;
-        this.dirty.push(p);
-      }
+      pairs[i]!.refreshKalshi();
+      this.mark(pairs[i]!);
     }
   }
 
   polyChanged(b: PolyTokenBook): void {
+    const solo = b.soloPair;
+    if (solo !== null) {
+      solo.refreshPoly(b);
+      this.mark(solo);
+      return;
+    }
     const pairs = b.pairs;
     for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[i]!;
-      p.refreshPoly(b);
-      if (!p.dirty) {
-        p.dirty = true;
-        this.dirty.push(p);
-      }
+      pairs[i]!.refreshPoly(b);
+      this.mark(pairs[i]!);
+    }
+  }
+
+  /** Detection runs for this pair at the end of the frame. */
+  private mark(p: PairState): void {
+    if (!p.dirty) {
+      p.dirty = true;
+      this.dirty.push(p);
     }
   }
 

@@ -31,6 +31,14 @@ export class KalshiBook implements KalshiBookHandle {
   live: FeedLiveness | null = null;
   /** Pairs that use this market (usually one). */
   readonly pairs: PairState[] = [];
+  /** pairs[0] when it is the only one (the common case: no array to walk on the hot path). */
+  soloPair: PairState | null = null;
+  /**
+   * Best bid of each side, Px (-1 = empty), kept with every change: consistency checks and pair
+   * refreshes read these from the book object instead of reaching into the ladders (cache misses).
+   */
+  bestYes: Px = -1;
+  bestNo: Px = -1;
   updates = 0;
   /** False once the store dropped this book (the feed then resolves a new handle). */
   attached = true;
@@ -56,6 +64,8 @@ export class KalshiBook implements KalshiBookHandle {
   applySnapshot(yesBids: readonly number[], noBids: readonly number[], atMs: number, live: FeedLiveness): boolean {
     this.yes.replaceFlat(yesBids);
     this.no.replaceFlat(noBids);
+    this.bestYes = this.yes.bestPx();
+    this.bestNo = this.no.bestPx();
     this.appliedAtMs = atMs;
     this.live = live;
     this.updates++;
@@ -64,10 +74,22 @@ export class KalshiBook implements KalshiBookHandle {
 
   /** Add a signed change to one bid level. Returns false when the book became inconsistent. */
   applyDelta(side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean {
-    (side === 'yes' ? this.yes : this.no).add(price, delta);
+    if (side === 'yes') {
+      this.yes.add(price, delta);
+      this.bestYes = this.yes.bestPx();
+    } else {
+      this.no.add(price, delta);
+      this.bestNo = this.no.bestPx();
+    }
     this.appliedAtMs = atMs;
     this.updates++;
     return this.checkConsistent();
+  }
+
+  /** Re-read the cached bests from the ladders (after they were written directly: tests). */
+  syncBests(): void {
+    this.bestYes = this.yes.bestPx();
+    this.bestNo = this.no.bestPx();
   }
 
   /** Not tradeable until the next snapshot; the first cause is kept as the reason. */
@@ -78,16 +100,16 @@ export class KalshiBook implements KalshiBookHandle {
 
   /** Price to buy YES now (1 - best NO bid), or -1 when no NO bids. */
   yesAskPx(): Px {
-    return this.no.n > 0 ? PX_ONE - this.no.bestPx() : -1;
+    return this.bestNo >= 0 ? PX_ONE - this.bestNo : -1;
   }
 
   /** Price to buy NO now (1 - best YES bid), or -1 when no YES bids. */
   noAskPx(): Px {
-    return this.yes.n > 0 ? PX_ONE - this.yes.bestPx() : -1;
+    return this.bestYes >= 0 ? PX_ONE - this.bestYes : -1;
   }
 
   private checkConsistent(): boolean {
-    if (this.yes.n > 0 && this.no.n > 0 && this.yes.bestPx() + this.no.bestPx() >= PX_ONE) {
+    if (this.bestYes >= 0 && this.bestNo >= 0 && this.bestYes + this.bestNo >= PX_ONE) {
       this.tradeable = false;
       this.reason = 'crossed book (best YES bid + best NO bid >= $1)';
       return false;

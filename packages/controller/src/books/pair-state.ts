@@ -83,6 +83,9 @@ export class PairState {
 
   /** Refresh every leg's ask (after ladders were written directly, not through the book store). */
   refreshAll(): void {
+    this.kalshi.syncBests();
+    this.polyYesBook.syncBests();
+    this.polyNoBook.syncBests();
     this.refreshKalshi();
     this.refreshPoly(this.polyYesBook);
     this.refreshPoly(this.polyNoBook);
@@ -91,13 +94,13 @@ export class PairState {
   /** The Kalshi book changed: refresh the two Kalshi asks. */
   refreshKalshi(): void {
     const k = this.kalshi;
-    this.kYesAsk = k.no.n > 0 ? PX_ONE - k.no.bestPx() : 0;
-    this.kNoAsk = k.yes.n > 0 ? PX_ONE - k.yes.bestPx() : 0;
+    this.kYesAsk = k.bestNo >= 0 ? PX_ONE - k.bestNo : 0;
+    this.kNoAsk = k.bestYes >= 0 ? PX_ONE - k.bestYes : 0;
   }
 
   /** A Polymarket token book of this pair changed: refresh its ask. */
   refreshPoly(b: PolyTokenBook): void {
-    const a = b.asks.n > 0 ? b.asks.bestPx() : 0;
+    const a = b.bestAsk >= 0 ? b.bestAsk : 0;
     if (b === this.polyYesBook) this.pYesAsk = a;
     if (b === this.polyNoBook) this.pNoAsk = a;
   }

@@ -22,6 +22,11 @@ export class PolyTokenBook implements PolyBookHandle {
   live: FeedLiveness | null = null;
   /** Pairs that use this token, as their YES or NO token. */
   readonly pairs: PairState[] = [];
+  /** pairs[0] when it is the only one (the common case). */
+  soloPair: PairState | null = null;
+  /** Best bid and ask, Px (-1 = empty side), kept with every change (see KalshiBook.bestYes). */
+  bestBid: Px = -1;
+  bestAsk: Px = -1;
   updates = 0;
   /** False once the store dropped this book (the feed then resolves a new handle). */
   attached = true;
@@ -51,6 +56,8 @@ export class PolyTokenBook implements PolyBookHandle {
   applyBook(bids: readonly number[], asks: readonly number[], atMs: number, live: FeedLiveness): boolean {
     this.bids.replaceFlat(bids);
     this.asks.replaceFlat(asks);
+    this.bestBid = this.bids.bestPx();
+    this.bestAsk = this.asks.bestPx();
     this.appliedAtMs = atMs;
     this.live = live;
     this.updates++;
@@ -59,7 +66,13 @@ export class PolyTokenBook implements PolyBookHandle {
 
   /** Absolute level change (size 0 removes). Call check() once the event is applied. */
   applyLevel(side: PolyBookSide, price: Px, size: Qty, atMs: number): void {
-    (side === 'bid' ? this.bids : this.asks).set(price, size);
+    if (side === 'bid') {
+      this.bids.set(price, size);
+      this.bestBid = this.bids.bestPx();
+    } else {
+      this.asks.set(price, size);
+      this.bestAsk = this.asks.bestPx();
+    }
     this.appliedAtMs = atMs;
     this.updates++;
   }
@@ -71,14 +84,20 @@ export class PolyTokenBook implements PolyBookHandle {
   check(bestBid: Px, bestAsk: Px): boolean {
     if (!this.checkConsistent()) return false;
     if (bestBid >= 0) {
-      const ours = this.bids.n > 0 ? this.bids.bestPx() : 0;
-      if (ours !== bestBid && !(this.bids.n === 0 && bestBid === PX_ONE)) return this.drift('bid', ours, bestBid);
+      const ours = this.bestBid >= 0 ? this.bestBid : 0;
+      if (ours !== bestBid && !(this.bestBid < 0 && bestBid === PX_ONE)) return this.drift('bid', ours, bestBid);
     }
     if (bestAsk >= 0) {
-      const ours = this.asks.n > 0 ? this.asks.bestPx() : PX_ONE;
-      if (ours !== bestAsk && !(this.asks.n === 0 && bestAsk === 0)) return this.drift('ask', ours, bestAsk);
+      const ours = this.bestAsk >= 0 ? this.bestAsk : PX_ONE;
+      if (ours !== bestAsk && !(this.bestAsk < 0 && bestAsk === 0)) return this.drift('ask', ours, bestAsk);
     }
     return true;
+  }
+
+  /** Re-read the cached bests from the ladders (after they were written directly: tests). */
+  syncBests(): void {
+    this.bestBid = this.bids.bestPx();
+    this.bestAsk = this.asks.bestPx();
   }
 
   /** Not tradeable until the next snapshot; the first cause is kept as the reason. */
@@ -94,7 +113,7 @@ export class PolyTokenBook implements PolyBookHandle {
   }
 
   private checkConsistent(): boolean {
-    if (this.bids.n > 0 && this.asks.n > 0 && this.bids.bestPx() >= this.asks.bestPx()) {
+    if (this.bestBid >= 0 && this.bestAsk >= 0 && this.bestBid >= this.bestAsk) {
       this.tradeable = false;
       this.reason = 'crossed book (best bid >= best ask)';
       return false;
