@@ -2,14 +2,24 @@
 
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerController } from './commands/controller.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerDiscover } from './commands/discover.ts';
-import { registerDoctor } from './commands/doctor.ts';
-import { registerSim } from './commands/sim.ts';
-import { registerTrade } from './commands/trade.ts';
-import { registerTrader } from './commands/trader.ts';
 import { reportFatal } from './fatal.ts';
+
+type Register = (program: Command) => void;
+
+/**
+ * Subcommands, loaded on demand: each pulls in its own part of the product (the simulator, the
+ * controller, SQLite, crypto), so `parity sim` does not pay for the controller's modules. Help
+ * and unknown names load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  trade: async () => (await import('./commands/trade.ts')).registerTrade,
+  sim: async () => (await import('./commands/sim.ts')).registerSim,
+  controller: async () => (await import('./commands/controller.ts')).registerController,
+  trader: async () => (await import('./commands/trader.ts')).registerTrader,
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  discover: async () => (await import('./commands/discover.ts')).registerDiscover,
+  doctor: async () => (await import('./commands/doctor.ts')).registerDoctor,
+};
 
 // A .env file in the working directory supplies defaults; the real environment wins.
 if (existsSync('.env')) {
@@ -24,15 +34,11 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerTrade(program);
-registerSim(program);
-registerController(program);
-registerTrader(program);
-registerDemo(program);
-registerDiscover(program);
-registerDoctor(program);
-
 try {
+  const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
+
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
