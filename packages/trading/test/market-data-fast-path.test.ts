@@ -233,6 +233,10 @@ test('Polymarket price_change reader: members in any order, items in the venue o
   assert.deepEqual([...p.size.subarray(0, 2)], [12050, 12050]);
   assert.deepEqual([...p.bestBid.subarray(0, 2)], [5600, 4300]);
   assert.deepEqual([...p.bestAsk.subarray(0, 2)], [-1, 4400], '"" = not sent');
+  // discovery-and-arb.md's example: no event_type, no hash.
+  const bare = '{"market":"0x1","price_changes":[{"asset_id":"4321","price":"0.34","size":"0","side":"SELL","best_bid":"0.33","best_ask":"0.35"}]}';
+  assert.equal(readPriceChange(bare, p), true);
+  assert.deepEqual([p.n, bare.slice(p.assetStart[0], p.assetEnd[0]), p.bid[0], p.price[0], p.size[0], p.bestBid[0], p.bestAsk[0]], [1, '4321', false, 3400, 0, 3300, 3500]);
   for (const b of [
     sim.replace('"event_type":"price_change"', '"event_type":"book"'),
     sim.replace('"0.43"', '"0.43\\u0030"'),

@@ -1,6 +1,7 @@
 // The fast path of the Polymarket feed: read a well-formed `price_change` frame (current schema,
 // spec polymarket.md §12) in place, without JSON.parse. The event's members may come in any order
-// (the cursor reads them); each item is matched in the venue's key order by a regex. Anything
+// (the cursor reads them; event_type may be absent); each item is matched in the venue's key
+// order (hash optional) by a regex. Anything
 // else — another event, an array frame, the legacy schema, another item layout, a number needing
 // the full parser, a level outside (0, 1), too many items, escapes — returns false and the
 // session takes its full path (JSON.parse + validation + bad-frame accounting).
@@ -44,14 +45,12 @@ const cur = new JsonCursor();
 export function readPriceChange(text: string, out: PriceChangeFrame): boolean {
   const c = cur;
   if (!c.reset(text) || !c.eat(OPEN)) return false;
-  let type = false;
   let items = false;
   for (;;) {
     if (!c.key()) return false;
     if (c.is('event_type')) {
-      if (!c.str()) return false;
-      type = c.is('price_change');
-      if (!type) return false;
+      // Optional: venues also send price changes without it (identified by price_changes).
+      if (!c.str() || !c.is('price_change')) return false;
     } else if (c.is('price_changes')) {
       if (!readItems(out)) return false;
       items = true;
@@ -60,7 +59,7 @@ export function readPriceChange(text: string, out: PriceChangeFrame): boolean {
     if (more === null) return false;
     if (!more) break;
   }
-  return type && items && c.atEnd();
+  return items && c.atEnd();
 }
 
 // JSON pieces: a decimal string we read exactly, a string without escapes or control characters.
@@ -74,7 +73,7 @@ const STR = '[^"\\\\\\u0000-\\u001f]';
  * faster than a scanner in JS; the fields are then found at fixed offsets from the delimiters.
  */
 const ITEM = new RegExp(
-  `\\{"asset_id":"\\d{1,100}","price":"${PRICE}","size":"${SIZE}","side":"(?:BUY|SELL)","hash":"${STR}*",` +
+  `\\{"asset_id":"\\d{1,100}","price":"${PRICE}","size":"${SIZE}","side":"(?:BUY|SELL)",(?:"hash":"${STR}*",)?` +
     `"best_bid":"${TOP}","best_ask":"${TOP}"\\}`,
   'y',
 );
@@ -82,8 +81,7 @@ const ASSET_AT = '{"asset_id":"'.length;
 const PRICE_AFTER = '","price":"'.length;
 const SIZE_AFTER = '","size":"'.length;
 const SIDE_AFTER = '","side":"'.length;
-const HASH_AFTER_BUY = 'BUY","hash":"'.length;
-const HASH_AFTER_SELL = 'SELL","hash":"'.length;
+const HASH_AFTER = '","hash":"'.length;
 const BEST_AFTER = '","best_bid":"'.length; // same length for best_ask
 
 function readItems(out: PriceChangeFrame): boolean {
@@ -107,8 +105,9 @@ function readItems(out: PriceChangeFrame): boolean {
     const sizeEnd = s.indexOf('"', sizeAt);
     const sideAt = sizeEnd + SIDE_AFTER;
     const bid = s.charCodeAt(sideAt) === 66; // B(UY)
-    const hashAt = sideAt + (bid ? HASH_AFTER_BUY : HASH_AFTER_SELL);
-    const bbAt = s.indexOf('"', hashAt) + BEST_AFTER;
+    const sideEnd = sideAt + (bid ? 3 : 4);
+    // The hash is optional (older frames): `","hash":"…","best_bid":"` or `","best_bid":"`.
+    const bbAt = (s.charCodeAt(sideEnd + 3) === 104 /* h */ ? s.indexOf('"', sideEnd + HASH_AFTER) : sideEnd) + BEST_AFTER;
     const bbEnd = s.indexOf('"', bbAt);
     const baAt = bbEnd + BEST_AFTER;
     const baEnd = s.indexOf('"', baAt);
