@@ -52,6 +52,7 @@ test('/metrics exposes every operator metric and the values move during a simula
     // Every metric the issue names is exposed, with HELP and TYPE, from the first scrape.
     for (const [name, type] of [
       ['parity_md_messages_total', 'counter'],
+      ['parity_md_fast_frames_total', 'counter'],
       ['parity_book_resyncs_total', 'counter'],
       ['parity_detection_latency_seconds', 'histogram'],
       ['parity_order_latency_seconds', 'histogram'],
@@ -109,6 +110,9 @@ test('/metrics exposes every operator metric and the values move during a simula
       };
       grew('Kalshi messages', 'parity_md_messages_total', { venue: 'kalshi' });
       grew('Polymarket messages', 'parity_md_messages_total', { venue: 'polymarket' });
+      // The simulator's frames are read by the in-place fast paths, not JSON.parse.
+      grew('Kalshi fast-path frames', 'parity_md_fast_frames_total', { venue: 'kalshi' });
+      grew('Polymarket fast-path frames', 'parity_md_fast_frames_total', { venue: 'polymarket' });
       grew('Kalshi book resyncs', 'parity_book_resyncs_total', { venue: 'kalshi' });
       grew('detection latency observations', 'parity_detection_latency_seconds_count');
       grew('Kalshi order latency (local)', 'parity_order_latency_seconds_count', { venue: 'kalshi', route: 'local' });

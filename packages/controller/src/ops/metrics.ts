@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface ParityMetrics {
   registry: Registry;
   mdMessages: Counter<'venue'>;
+  mdFastFrames: Counter<'venue'>;
   bookResyncs: Counter<'venue' | 'reason'>;
   badFrames: Counter<'venue'>;
   pairsTradeable: Gauge;
@@ -30,6 +31,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMe
   return {
     registry,
     mdMessages: new Counter({ name: 'parity_md_messages_total', help: 'Market-data messages received, per venue', labelNames: ['venue'], registers: r }),
+    mdFastFrames: new Counter({
+      name: 'parity_md_fast_frames_total',
+      help: 'Market-data messages read in place by the fast path (a falling share means the venue changed its frame layout)',
+      labelNames: ['venue'],
+      registers: r,
+    }),
     bookResyncs: new Counter({ name: 'parity_book_resyncs_total', help: 'Book resyncs (seq gap, reconnect, stale), per venue', labelNames: ['venue', 'reason'], registers: r }),
     badFrames: new Counter({ name: 'parity_bad_frames_total', help: 'Market-data frames rejected as malformed', labelNames: ['venue'], registers: r }),
     pairsTradeable: new Gauge({ name: 'parity_pairs_tradeable', help: 'Pairs whose books on both venues are tradeable', registers: r }),
@@ -37,7 +44,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMe
     opportunities: new Counter({ name: 'parity_opportunities_total', help: 'Arbitrage opportunities detected, per type', labelNames: ['type'], registers: r }),
     detectionLatency: new Histogram({
       name: 'parity_detection_latency_seconds',
-      help: 'Book update to opportunity, seconds',
+      help: 'Detection time of one market-data frame (sampled: 1 frame in 16), seconds',
       buckets: [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 5e-4, 1e-3, 1e-2],
       registers: r,
     }),

@@ -93,6 +93,8 @@ interface PendingCommand {
 
 export interface KalshiSessionStats {
   messages: number;
+  /** Messages read by the in-place fast path (delta-frame.ts); the rest went through JSON.parse. */
+  fastFrames: number;
   snapshots: number;
   deltas: number;
   gaps: number;
@@ -114,7 +116,7 @@ const TERMINAL_ERROR_CODES = new Set([10, 17, 25]);
 export class KalshiBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
   readonly stats: KalshiSessionStats = {
-    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
+    messages: 0, fastFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
   private readonly tickers = new Map<string, TickerState>();
   /** The same states, looked up in place inside a frame (the fast path). */
@@ -234,6 +236,7 @@ export class KalshiBookSession {
     const d = this.deltaFrame;
     if (this.fastPath && readKalshiDelta(text, d)) {
       this.stats.messages++;
+      this.stats.fastFrames++;
       if (this.checkSeq(d.sid, d.seq, text, nowMs)) {
         const st = this.index.getIn(text, d.tickerStart, d.tickerEnd);
         if (st) this.applyDelta(st, d.yes ? 'yes' : 'no', d.price, d.delta, nowMs);
@@ -663,7 +666,7 @@ export class KalshiMarketData {
   connects = 0;
   /** Totals over all sessions. */
   readonly totals: KalshiSessionStats = {
-    messages: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
+    messages: 0, fastFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
 
   constructor(private readonly opts: KalshiMarketDataOptions) {
@@ -847,6 +850,7 @@ export class KalshiMarketData {
     const t = this.totals;
     const x = s.stats;
     t.messages += x.messages;
+    t.fastFrames += x.fastFrames;
     t.snapshots += x.snapshots;
     t.deltas += x.deltas;
     t.gaps += x.gaps;

@@ -91,6 +91,8 @@ interface AssetState {
 
 export interface PolySessionStats {
   messages: number;
+  /** Messages read by the in-place fast path (price-change-frame.ts); the rest went through JSON.parse. */
+  fastFrames: number;
   books: number;
   priceChanges: number;
   drift: number;
@@ -103,7 +105,7 @@ const KNOWN_IGNORED = new Set(['last_trade_price', 'best_bid_ask', 'new_market',
 /** The protocol state of one Polymarket market-channel connection. */
 export class PolyBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
-  readonly stats: PolySessionStats = { messages: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+  readonly stats: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
   private readonly assets = new Map<string, AssetState>();
   /** The same states, looked up in place inside a frame (the fast path). */
   private readonly index = new KeyTable<AssetState>();
@@ -206,6 +208,7 @@ export class PolyBookSession {
     const f = this.changeFrame;
     if (this.fastPath && readPriceChange(text, f)) {
       this.stats.messages++;
+      this.stats.fastFrames++;
       this.touched.length = 0;
       for (let i = 0; i < f.n; i++) {
         const st = this.index.getIn(text, f.assetStart[i]!, f.assetEnd[i]!);
@@ -530,7 +533,7 @@ class PolyShard {
   reconnectTimer: NodeJS.Timeout | null = null;
   stopped = false;
   connects = 0;
-  readonly totals: PolySessionStats = { messages: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+  readonly totals: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
 
   constructor(
     readonly index: number,
@@ -758,7 +761,7 @@ export class PolyMarketData {
   }
 
   stats(): PolySessionStats {
-    const out: PolySessionStats = { messages: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+    const out: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
     for (const s of this.shards) {
       accumulate(out, s.totals);
       if (s.session) accumulate(out, s.session.stats);
