@@ -9,12 +9,15 @@
 //   GET    /admin/arbs                       arbitrage windows so far
 //   GET    /admin/pairs                      the pairs-file entries
 //   GET    /admin/accounts                   test-account balances and positions
+//   POST   /admin/settle                     {target, winner: yes|no, venue?} resolve a pair/market (201)
+//   GET    /admin/settlements                payouts of settled markets
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { SimContext } from './context.ts';
 import type { FaultSpec, Venue } from './faults.ts';
 import { closeServer, listen, readBody, sendJson, trackSockets, urlHost } from './http.ts';
 import type { InjectArbOptions, Scenario } from './scenario/build.ts';
+import { settleTarget } from './settlement.ts';
 
 export interface AdminServer {
   url: string;
@@ -97,6 +100,19 @@ export async function startAdmin(ctx: SimContext, scenario: Scenario, host: stri
         throw new HttpError(400, (e as Error).message);
       }
     }
+    if (method === 'POST' && path === '/admin/settle') {
+      const body = (await json()) as { target?: unknown; winner?: unknown; venue?: unknown } | null;
+      if (typeof body !== 'object' || body === null || typeof body.target !== 'string' || (body.winner !== 'yes' && body.winner !== 'no')) {
+        throw new HttpError(400, 'body must be {target: pair id | Kalshi ticker | condition id | token id, winner: "yes" | "no", venue?: "kalshi" | "polymarket"}');
+      }
+      if (body.venue !== undefined && !VENUES.includes(body.venue as string)) throw new HttpError(400, 'venue must be kalshi or polymarket');
+      try {
+        return sendJson(res, 201, { settled: settleTarget(ctx, body.target, body.winner, { venue: body.venue as Venue | undefined }) });
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+    }
+    if (method === 'GET' && path === '/admin/settlements') return sendJson(res, 200, { settlements: ctx.settlements });
     if (method === 'GET' && path === '/admin/arbs') return sendJson(res, 200, { windows: scenario.mm.windows });
     if (method === 'GET' && path === '/admin/pairs') return sendJson(res, 200, { version: 1, pairs: scenario.pairs });
     if (method === 'GET' && path === '/admin/accounts') {

@@ -49,6 +49,22 @@ export interface SimPair {
   marketType?: string;
 }
 
+/** One account's payout when a market settled (what Kalshi's GET /portfolio/settlements reports). */
+export interface SimSettlement {
+  marketId: string;
+  venue: Venue;
+  accountId: string;
+  /** The winning outcome in the market's own terms. */
+  result: Outcome;
+  yesQty: Qty;
+  noQty: Qty;
+  /** Cost of the holdings that settled, Micros. */
+  cost: Micros;
+  /** $1 per winning contract, Micros. */
+  payout: Micros;
+  ts: number;
+}
+
 export interface SimContextOptions {
   seed?: number;
   clock?: SimClock;
@@ -74,6 +90,8 @@ export class SimContext {
   readonly orders = new Map<string, SimOrder>();
   readonly fills: SimFill[] = [];
   readonly pairs: SimPair[] = [];
+  /** Payouts of settled markets, oldest first. */
+  readonly settlements: SimSettlement[] = [];
   /** Kalshi series and events (markets reference them by ticker). */
   readonly kalshiCatalog = { series: new Map<string, KalshiSeriesMeta>(), events: new Map<string, KalshiEventMeta>() };
 
@@ -133,6 +151,42 @@ export class SimContext {
     m.status = status;
     if (status !== 'open') for (const o of [...this.orders.values()]) if (o.marketId === id && o.status === 'resting') this.cancelOrder(o.accountId, o.id, 'market_closed');
     this.bus.emit({ type: 'market', marketId: id, ts: this.clock.now() });
+  }
+
+  /**
+   * Resolve a market: `winner` (this market's own YES or NO) pays $1 per contract into each
+   * holder's cash, the other side nothing; holdings close, resting orders are cancelled and new
+   * orders are refused (status 'settled'). Settling again with the same winner changes nothing;
+   * with the other winner it throws.
+   */
+  settleMarket(id: string, winner: Outcome): SimSettlement[] {
+    const m = this.markets.get(id);
+    if (!m) throw new Error(`unknown market ${id}`);
+    if (m.status === 'settled') {
+      if (m.result === winner) return [];
+      throw new Error(`market ${id} already settled with result ${m.result ?? 'none'}`);
+    }
+    const ts = this.clock.now();
+    m.result = winner;
+    m.settledTs = ts;
+    this.setMarketStatus(id, 'settled');
+    const out: SimSettlement[] = [];
+    for (const a of this.accounts.values()) {
+      const pos = a.positions.get(id);
+      if (!pos || (pos.yes === 0 && pos.no === 0)) continue;
+      const payout = PX_ONE * (winner === 'yes' ? pos.yes : pos.no);
+      const cost = pos.yesCost + pos.noCost;
+      a.cash += payout;
+      pos.realizedPnl += payout - cost;
+      out.push({ marketId: id, venue: m.venue, accountId: a.id, result: winner, yesQty: pos.yes, noQty: pos.no, cost, payout, ts });
+      pos.yes = 0;
+      pos.no = 0;
+      pos.yesCost = 0;
+      pos.noCost = 0;
+      pos.lastUpdatedTs = ts;
+    }
+    this.settlements.push(...out);
+    return out;
   }
 
   /** Tell subscribers that a market's metadata (grid, tick size) changed. */

@@ -14,4 +14,5 @@ export * from './scenario/spec.ts';
 export type { PairsFileEntry, InjectArbOptions, Scenario } from './scenario/build.ts';
 export type { ArbWindow } from './scenario/market-maker.ts';
 export type { TestAccounts } from './test-accounts.ts';
+export type { SettleOptions, SettleResult } from './settlement.ts';
 export { startSim, type StartSimOptions, type SimHandle, type SimUrls, type SimFaults } from './sim.ts';

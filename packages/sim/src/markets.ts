@@ -145,6 +145,10 @@ export interface SimMarket {
   lastTradePx: Px | null;
   /** Contracts traded (Qty). */
   volume: Qty;
+  /** The winning outcome once the market is settled (SimContext.settleMarket); YES = this market's own YES. */
+  result?: 'yes' | 'no' | undefined;
+  /** When it settled (ms). */
+  settledTs?: number | undefined;
 }
 
 export function newMarket(init: Omit<SimMarket, 'book' | 'lastTradePx' | 'volume'> & { lastTradePx?: Px | null }): SimMarket {

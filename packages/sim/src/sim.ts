@@ -22,6 +22,7 @@ import { startPolymarketVenue } from './polymarket/index.ts';
 import { buildScenario, type InjectArbOptions, type PairsFileEntry, type Scenario } from './scenario/build.ts';
 import type { ArbWindow } from './scenario/market-maker.ts';
 import { loadScenario, type ScenarioSpec, type ScenarioSpecInput } from './scenario/spec.ts';
+import { settleTarget, type SettleOptions, type SettleResult } from './settlement.ts';
 import { createTestAccounts, testRsaKey, type TestAccounts } from './test-accounts.ts';
 
 const log = logger.child({ mod: 'sim' });
@@ -96,6 +97,12 @@ export interface SimHandle {
   orderLog(filter?: { venue?: Venue; accountId?: string; clientOrderId?: string; result?: 'accepted' | 'rejected' }): OrderLogEntry[];
   faults: SimFaults;
   injectArb(o: InjectArbOptions): ArbWindow;
+  /**
+   * Resolve a pair's markets (or one market): `target` is a pair id, Kalshi ticker, Polymarket
+   * condition id or token id; `winner` is in Kalshi terms for a pair. Holders are paid $1 per
+   * winning contract; the markets refuse new orders. `venue` settles only that side.
+   */
+  settleMarket(target: string, winner: 'yes' | 'no', opts?: SettleOptions): SettleResult[];
   close(): Promise<void>;
 }
 
@@ -246,6 +253,7 @@ export async function startSim(opts: StartSimOptions = {}): Promise<SimHandle> {
       orderLog: (filter) => ctx.orderLog.list(filter),
       faults,
       injectArb: (o) => scenario.injectArb(o),
+      settleMarket: (target, winner, o) => settleTarget(ctx, target, winner, o),
       async close() {
         if (closed) return;
         closed = true;

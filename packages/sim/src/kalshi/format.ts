@@ -175,7 +175,9 @@ export function marketJson(m: SimMarket): Record<string, unknown> {
     open_interest_fp: formatQty(0),
     notional_value_dollars: '1.0000',
     liquidity_dollars: '0.0000',
-    result: '',
+    // Settled (finalized): `result` names the side that paid $1, with when and how much (§10.4).
+    result: m.result ?? '',
+    ...(m.result ? { settlement_value_dollars: m.result === 'yes' ? '1.0000' : '0.0000', settlement_ts: iso(m.settledTs ?? 0) } : {}),
     can_close_early: true,
     expiration_value: '',
     early_close_condition: 'This market will close and expire early if the event occurs.',

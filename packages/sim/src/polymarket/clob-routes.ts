@@ -98,8 +98,9 @@ function clobMarket(m: SimMarket): Record<string, unknown> {
     neg_risk: meta.negRisk,
     game_start_time: meta.gameStartTime ?? null,
     tokens: [
-      { token_id: meta.yesTokenId, outcome: meta.outcomes[0], price: Number(lastTradePrice(m, 'yes') || 0.5), winner: false },
-      { token_id: meta.noTokenId, outcome: meta.outcomes[1], price: Number(lastTradePrice(m, 'no') || 0.5), winner: false },
+      // A resolved market is closed and flags the token that pays out (`winner`), priced 1 / 0.
+      { token_id: meta.yesTokenId, outcome: meta.outcomes[0], price: m.result ? (m.result === 'yes' ? 1 : 0) : Number(lastTradePrice(m, 'yes') || 0.5), winner: m.result === 'yes' },
+      { token_id: meta.noTokenId, outcome: meta.outcomes[1], price: m.result ? (m.result === 'no' ? 1 : 0) : Number(lastTradePrice(m, 'no') || 0.5), winner: m.result === 'no' },
     ],
   };
 }

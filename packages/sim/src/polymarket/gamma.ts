@@ -50,7 +50,9 @@ export function gammaMarket(m: SimMarket, nowMs: number): Record<string, unknown
     startDate: start,
     description: typeof extra.description === 'string' ? extra.description : `${meta.question} Resolves per the official result.`,
     outcomes: JSON.stringify(meta.outcomes),
-    outcomePrices: JSON.stringify([formatPxTrim(yesPrice), formatPxTrim(PX_ONE - yesPrice)]),
+    // Resolved: the winner's price is 1 and the loser's 0; UMA's status says the answer is final.
+    outcomePrices: m.result ? JSON.stringify(m.result === 'yes' ? ['1', '0'] : ['0', '1']) : JSON.stringify([formatPxTrim(yesPrice), formatPxTrim(PX_ONE - yesPrice)]),
+    ...(m.result ? { umaResolutionStatus: 'resolved', closedTime: iso(m.settledTs ?? nowMs) } : {}),
     volume: String(m.volume / 100),
     volumeNum: m.volume / 100,
     liquidity: '0',
