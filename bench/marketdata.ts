@@ -370,6 +370,11 @@ process.stdout.write(
     pairs: PAIRS,
     messages: tputMsgs + nLat,
     avg_frame_bytes: Math.round(bytes / (tputMsgs + nLat)),
+    fast_path_share: round(
+      (kalshi.stats.fastFrames + shards.reduce((a, s) => a + s.stats.fastFrames, 0)) /
+        (kalshi.stats.messages + shards.reduce((a, s) => a + s.stats.messages, 0)),
+      3,
+    ),
     detections: detector.stats.evaluations - evalBefore,
     opportunities: emitted,
     tradeable_pairs: tradeable,
