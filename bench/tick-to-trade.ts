@@ -334,6 +334,12 @@ async function controller(): Promise<void> {
     return r;
   };
   const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  /** A step that never finishes is a bug worth naming, not a silent hang. */
+  const within = <T>(what: string, p: Promise<T>, ms = 20_000): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`tick-to-trade: ${what} did not finish within ${ms} ms`)), ms);
+      p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e as Error)));
+    });
   for (let i = 0; i < warmup + iterations; i++) {
     const pairIndex = i % pairs;
     await ask(`setup ${pairIndex}`);
@@ -341,7 +347,7 @@ async function controller(): Promise<void> {
     trigger = null;
     mark = { read: 0n, sink: 0n, sinkEnd: 0n, kalshiWrite: 0n, polyWrite: 0n };
     const r = await ask(`open ${pairIndex}`);
-    await h.executor.idle();
+    await within(`iteration ${i}: the executor settling the attempt`, h.executor.idle());
     if (r.miss || trigger === null) {
       misses++;
     } else {
@@ -363,9 +369,9 @@ async function controller(): Promise<void> {
     if (i >= warmup) {
       const got = new Promise<void>((r) => (probeGot = r));
       await ask('probe');
-      await got;
+      await within('the WebSocket floor probe', got, 5000);
       await pause(2);
-      await probeHttpOnce();
+      await within('the HTTP floor probe', probeHttpOnce(), 5000);
     }
   }
   for (const e of h.ledger.recentExecutions(iterations)) if (e.status !== 'filled') unfilled++;

@@ -271,9 +271,11 @@ test('duplicate client order id: 409 maps to duplicate_order; submitLeg resolves
   assert.equal(venue.orders.filter((o) => o.client_order_id === c.clientOrderIdFor(req)).length, 1);
 });
 
-test('an order POST that times out is not retried: VenueError(timeout), then lookupLeg finds it', async () => {
+for (const warm of [false, true]) {
+test(`an order POST that times out is not retried: VenueError(timeout), then lookupLeg finds it (${warm ? 'order channel' : 'pool'})`, async () => {
   venue.addMarket({ ticker: 'KX-SLOW', eventTicker: 'KX', yesAsks: [[5000, 10_000]] });
   const c = client({ orderTimeoutMs: 300 });
+  if (warm) await c.warm(); // the order goes out on the order channel's own connection
   const req = leg({ kalshiTicker: 'KX-SLOW', contracts: 300, createdAtMs: Date.now() });
   venue.hangOrderAnswers = true;
   let r;
@@ -297,6 +299,7 @@ test('an order POST that times out is not retried: VenueError(timeout), then loo
   // An order that never reached the venue: lookup says none.
   assert.equal(await c.lookupLeg(leg({ kalshiTicker: 'KX-SLOW' })), null);
 });
+}
 
 test('connection refused is a network error (the request was not sent)', async () => {
   const srv = createServer();

@@ -73,3 +73,15 @@ test('secrets: both alphabets, padded or not, decode to the same key; garbage is
   assert.throws(() => validatePolyCreds({ key: '', secret: 'AAAA', passphrase: 'p' }), /POLY_API_KEY is empty/);
   assert.throws(() => validatePolyCreds({ key: 'k', secret: 'AAAA', passphrase: ' ' }), /POLY_API_PASSPHRASE is empty/);
 });
+
+test('PolyHmac equals createHmac for keys of every length class and any message', async () => {
+  const { createHmac, randomBytes } = await import('node:crypto');
+  for (const n of [1, 31, 32, 63, 64, 65, 200]) {
+    const key = randomBytes(n);
+    const h = new PolyHmac(key.toString('base64url'));
+    for (const body of ['', '{"order":"é"}', 'x'.repeat(1500)]) {
+      const want = createHmac('sha256', key).update(`1700000000POST/order${body}`, 'utf8').digest('base64').replace(/\+/g, '-').replace(/\//g, '_');
+      assert.equal(h.sign(1700000000, 'POST', '/order', body), want, `key ${n} bytes, body ${body.length}`);
+    }
+  }
+});

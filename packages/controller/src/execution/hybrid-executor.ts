@@ -285,12 +285,17 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
       return this.drop(opp, 'ledger', (err as Error).message);
     }
     this.inFlight.set(pairId, attemptId);
+    // Both legs go out now, concurrently; local orders are written before send() returns. The leg
+    // that needs no signing (Kalshi: pre-signed auth) first, so it is on the wire while the
+    // Polymarket order is being signed.
+    const first = reqs[0]!.platform === 'polymarket' && reqs[1]!.platform !== 'polymarket' ? 1 : 0;
+    const sent: SentLeg[] = new Array<SentLeg>(2);
+    sent[first] = this.routing.send(reqs[first]!, routes[first]!);
+    sent[1 - first] = this.routing.send(reqs[1 - first]!, routes[1 - first]!);
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i]!;
       this.breaker.reserve(r.legId, pairId, r.price * r.contracts + scale(opp.legs[i]!.feesMicros));
     }
-    // Both legs go out now, concurrently.
-    const sent = reqs.map((r, i) => this.routing.send(r, routes[i]!));
 
     this.counters.attempts++;
     const legsInfo = reqs.map((r, i) => ({ legId: r.legId, platform: r.platform, side: r.side, route: routes[i]!, price: r.price, contracts: r.contracts }));

@@ -8,6 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Pool } from 'undici';
 import { ConfigError } from '../env.ts';
+import { OrderChannel, type ChannelResponse, type OrderChannelOptions } from '../http-order-channel.ts';
 import { VenueError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { PX_ONE, formatPx, formatQty, type Micros, type Px } from '../units.ts';
@@ -85,6 +86,11 @@ export interface KalshiClientOptions {
   requestTimeoutMs?: number | undefined;
   /** Headers/body timeout for an order POST (default 5 s); on expiry the outcome is unknown. */
   orderTimeoutMs?: number | undefined;
+  /**
+   * Order POSTs written synchronously on warm keep-alive sockets of their own (default on; see
+   * http-order-channel.ts), falling back to the pool when none is ready; false: always the pool.
+   */
+  fastOrders?: OrderChannelOptions | false | undefined;
   /** Pre-signed order-endpoint auth (default on, 500 ms max age); false to sign every order. */
   presign?: PresignOptions | false | undefined;
   /** Default 'taker_at_cross'. */
@@ -238,6 +244,13 @@ function errCode(err: unknown): string | undefined {
   return typeof c === 'string' ? c : undefined;
 }
 
+/** Headers as request-head lines ("name: value\r\n" each) for the order channel. */
+function headerLines(h: Record<string, string>): string {
+  let s = '';
+  for (const k in h) s += `${k}: ${h[k]}\r\n`;
+  return s;
+}
+
 /** Sent with every request; merged into pre-signed order headers in the background. */
 const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', accept: 'application/json' };
 
@@ -255,6 +268,7 @@ export class KalshiClient implements LegVenueClient {
   readonly #presign: PresignedHeaderPool | null;
   readonly #presignedPath: string;
   readonly #takeOrderAuth: (() => Record<string, string>) | null;
+  readonly #orderChannel: OrderChannel | null;
   readonly #requestTimeoutMs: number;
   readonly #orderTimeoutMs: number;
   readonly #stp: KalshiSelfTradePrevention;
@@ -310,6 +324,8 @@ export class KalshiClient implements LegVenueClient {
         ? new PresignedHeaderPool(this.#signer, [{ method: 'POST', path: this.#presignedPath }], { ...opts.presign, extraHeaders: JSON_HEADERS }).start()
         : null;
     this.#takeOrderAuth = this.#presign ? this.#presign.taker('POST', this.#presignedPath) : null;
+    // Connections open at warm() or on the first order, never at construction.
+    this.#orderChannel = this.#signer && opts.fastOrders !== false ? new OrderChannel(this.#origin, opts.fastOrders || {}) : null;
   }
 
   /** Full path (with the base path) of an order endpoint: what is signed and pre-signed. */
@@ -323,7 +339,7 @@ export class KalshiClient implements LegVenueClient {
 
   /** Wait for the pre-signed headers and open a connection, so the first order pays neither. */
   async warm(): Promise<void> {
-    await this.#presign?.ready();
+    await Promise.all([this.#presign?.ready(), this.#orderChannel?.ready()]);
     await this.getExchangeStatus().catch((err: unknown) => log.warn({ err }, 'Kalshi warm-up request failed'));
   }
 
@@ -345,7 +361,7 @@ export class KalshiClient implements LegVenueClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#presign?.close();
-    await this.#pool.close();
+    await Promise.all([this.#pool.close(), this.#orderChannel?.close()]);
   }
 
   // ---- transport --------------------------------------------------------------------------------
@@ -380,14 +396,22 @@ export class KalshiClient implements LegVenueClient {
     let text: string;
     let resHeaders: Record<string, string | string[] | undefined>;
     try {
-      // undici writes a string-body request to a connected socket synchronously inside request(),
-      // so the pool refill scheduled next runs after the order is on the wire.
-      const pending = this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: timeout, bodyTimeout: timeout });
-      if (o.auth === 'presigned') this.#presign?.refillSoon();
-      const res = await pending;
-      status = res.statusCode;
+      // An order goes out now, inside this call, on a warm connection of its own when one is
+      // ready (no event-loop turn before the write); otherwise through the pool.
+      const fast = o.order && body !== undefined && this.#orderChannel ? this.#orderChannel.send(method, fullPath, headerLines(headers), body, timeout) : null;
+      let res: ChannelResponse;
+      if (fast) {
+        if (o.auth === 'presigned') this.#presign?.refillSoon();
+        res = await fast;
+      } else {
+        const pending = this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: timeout, bodyTimeout: timeout });
+        if (o.auth === 'presigned') this.#presign?.refillSoon();
+        const r = await pending;
+        res = { status: r.statusCode, headers: r.headers as Record<string, string>, text: await r.body.text() };
+      }
+      status = res.status;
       resHeaders = res.headers;
-      text = await res.body.text();
+      text = res.text;
     } catch (err) {
       throw this.#transportError(err, method, path, timeout, o.order === true);
     }
@@ -471,8 +495,11 @@ export class KalshiClient implements LegVenueClient {
 
   // ---- orders -----------------------------------------------------------------------------------
 
-  /** Validate and check the price grid; returns the price actually sent (YES price on V2). */
-  async #checkOrder(p: KalshiOrderParams, ep: KalshiOrderEndpoint): Promise<Px> {
+  /**
+   * Validate and check the price grid; returns the price actually sent (YES price on V2). A plain
+   * value when no market lookup is needed (the usual case), so the order is written in the same tick.
+   */
+  #checkOrder(p: KalshiOrderParams, ep: KalshiOrderEndpoint): Px | Promise<Px> {
     const bad = (kind: 'validation' | 'invalid_price' | 'invalid_size', msg: string): VenueError => new VenueError(kind, msg, { platform: 'kalshi' });
     if (!p.ticker) throw bad('validation', 'Missing kalshi_ticker');
     if (!Number.isSafeInteger(p.price) || p.price <= 0 || p.price >= PX_ONE)
@@ -481,12 +508,15 @@ export class KalshiClient implements LegVenueClient {
     if (!p.clientOrderId) throw bad('validation', 'Missing client order id');
     const sent = ep === 'v2' ? toYesBook(p.action, p.side, p.price).yesPrice : p.price;
     const whole = p.count % 100 === 0;
-    let rules = this.#rulesFor(p.ticker);
-    if (!rules) {
-      // Whole cents and whole contracts are valid in every known market structure: no lookup.
-      if (isWholeCent(sent) && whole) return sent;
-      rules = this.#rememberMarket(await this.#fetchMarket(p.ticker, false));
-    }
+    const rules = this.#rulesFor(p.ticker);
+    if (rules) return this.#checkGrid(p, sent, whole, rules);
+    // Whole cents and whole contracts are valid in every known market structure: no lookup.
+    if (isWholeCent(sent) && whole) return sent;
+    return this.#fetchMarket(p.ticker, false).then((m) => this.#checkGrid(p, sent, whole, this.#rememberMarket(m)));
+  }
+
+  #checkGrid(p: KalshiOrderParams, sent: Px, whole: boolean, rules: MarketRules): Px {
+    const bad = (kind: 'validation' | 'invalid_price' | 'invalid_size', msg: string): VenueError => new VenueError(kind, msg, { platform: 'kalshi' });
     if (!whole && !rules.fractional)
       throw bad('invalid_size', `${p.ticker} does not allow fractional contracts (got ${formatQty(p.count)}): use a whole number of contracts`);
     if (!isOnKalshiGrid(sent, rules.ranges)) {
@@ -533,7 +563,8 @@ export class KalshiClient implements LegVenueClient {
   async createOrder(p: KalshiOrderParams, opts: { endpoint?: KalshiOrderEndpoint } = {}): Promise<KalshiCreateOrderResult> {
     const ep = opts.endpoint ?? this.orderEndpoint;
     this.#needSigner();
-    await this.#checkOrder(p, ep);
+    const checked = this.#checkOrder(p, ep);
+    if (typeof checked !== 'number') await checked;
     const params: KalshiOrderParams = {
       ...p,
       selfTradePrevention: p.selfTradePrevention ?? this.#stp,
@@ -542,7 +573,7 @@ export class KalshiClient implements LegVenueClient {
     const rel = ep === 'v2' ? KALSHI_V2_ORDERS_PATH : KALSHI_LEGACY_ORDERS_PATH;
     const body = ep === 'v2' ? buildV2OrderBody(params) : buildLegacyOrderBody(params);
     // The pool holds headers for the configured endpoint; the other one is signed on the spot.
-    log.debug({ clientOrderId: p.clientOrderId, endpoint: ep }, describeKalshiOrder(p));
+    if (log.isLevelEnabled('debug')) log.debug({ clientOrderId: p.clientOrderId, endpoint: ep }, describeKalshiOrder(p));
     let raw: unknown;
     try {
       raw = await this.#once('POST', rel, { body, auth: 'presigned', timeoutMs: this.#orderTimeoutMs, notFound: 'market', order: true });

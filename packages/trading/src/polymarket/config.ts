@@ -1,6 +1,6 @@
 // Polymarket configuration from the environment, and the client built from it.
 
-import { ConfigError, envString } from '../env.ts';
+import { ConfigError, envBool, envString } from '../env.ts';
 import { logger } from '../log.ts';
 import { validatePolyCreds, type PolyApiCreds } from './auth.ts';
 import { PolymarketClient } from './client.ts';
@@ -27,6 +27,8 @@ export interface PolymarketConfig {
   /** L2 credentials; null = derive through L1 (create or derive API key) at startup. */
   creds: PolyApiCreds | null;
   chainId: number;
+  /** Sign orders from background-precomputed nonces (POLY_PRECOMPUTED_NONCES, default true). */
+  precomputedNonces?: boolean | undefined;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, dflt: string, protocols: string[]): string {
@@ -47,7 +49,8 @@ function url(env: NodeJS.ProcessEnv, name: string, dflt: string, protocols: stri
  *   POLY_CLOB_URL (default https://clob.polymarket.com), POLY_WS_URL, POLY_GAMMA_URL,
  *   POLY_PRIVATE_KEY, POLY_FUNDER, POLY_SIGNATURE_TYPE (0-3, default 0),
  *   POLY_API_KEY / POLY_API_SECRET / POLY_API_PASSPHRASE (all three, or none: derived via L1),
- *   POLY_CHAIN_ID (default 137).
+ *   POLY_CHAIN_ID (default 137), POLY_PRECOMPUTED_NONCES (default on: sign orders from nonces
+ *   prepared in the background; off = deterministic RFC 6979 signatures).
  */
 export function polymarketConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PolymarketConfig | null {
   const privateKey = envString('POLY_PRIVATE_KEY', env);
@@ -86,6 +89,7 @@ export function polymarketConfigFromEnv(env: NodeJS.ProcessEnv = process.env): P
     signatureType,
     creds,
     chainId: Number(chainRaw),
+    precomputedNonces: envBool('POLY_PRECOMPUTED_NONCES', true, env),
   };
 }
 
@@ -107,6 +111,7 @@ export interface CreatePolymarketClientOptions {
 export async function createPolymarketClient(config: PolymarketConfig, opts: CreatePolymarketClientOptions = {}): Promise<PolymarketClient> {
   const signer = new PolyOrderSigner({
     privateKey: config.privateKey, chainId: config.chainId, signatureType: config.signatureType, funder: config.funder,
+    precomputedNonces: config.precomputedNonces ?? true,
   });
   const client = new PolymarketClient({
     clobUrl: config.clobUrl, signer, creds: config.creds, timeouts: opts.timeouts, connections: opts.connections,

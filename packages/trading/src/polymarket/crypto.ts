@@ -8,6 +8,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { secp256k1 as nobleSecp } from '@noble/curves/secp256k1.js';
 import { ConfigError } from '../env.ts';
 import { keccakF1600 } from './keccak-f1600.ts';
+import { NoncePool, type NoncePoolOptions } from './nonce-pool.ts';
 
 // keccak-256 for the order path: one persistent state and an unrolled permutation. An order needs
 // four permutations (3 for the 384-byte struct, 1 for the digest); @noble/hashes' keccak_256
@@ -177,6 +178,10 @@ export interface Secp256k1Signer {
   readonly address: string;
   readonly backend: 'native' | 'noble';
   sign(digest: Uint8Array): Uint8Array;
+  /** The same signature as 130 hex digits (r‖s‖v); from a precomputed nonce when the signer has a pool. */
+  signHex(digest: Uint8Array): string;
+  /** Stop background work (the nonce pool's top-ups). */
+  close(): void;
 }
 
 /** Parses a private key given as 0x-hex (or bare hex); ConfigError with a clear message if malformed. */
@@ -190,35 +195,54 @@ export function parsePrivateKey(hex: string, name = 'POLY_PRIVATE_KEY'): Uint8Ar
   return key;
 }
 
-export function createSecp256k1Signer(privateKeyHex: string, name = 'POLY_PRIVATE_KEY', backend: 'auto' | 'noble' = 'auto'): Secp256k1Signer {
+/**
+ * `precomputedNonces`: sign from a pool of nonces prepared in the background (nonce-pool.ts; native
+ * backend only): random-nonce signatures instead of RFC 6979 deterministic ones, several times
+ * cheaper on the order path. Off by default (the test vectors pin deterministic signatures).
+ */
+export function createSecp256k1Signer(
+  privateKeyHex: string,
+  name = 'POLY_PRIVATE_KEY',
+  backend: 'auto' | 'noble' = 'auto',
+  opts: { precomputedNonces?: boolean | NoncePoolOptions | undefined } = {},
+): Secp256k1Signer {
   const key = parsePrivateKey(privateKeyHex, name);
   const useNative = backend === 'auto' && native !== null;
   const pub = useNative ? native!.publicKeyCreate(key, false) : nobleSecp.getPublicKey(key, false);
   const address = checksumAddress('0x' + toHex(keccak256(pub.subarray(1)).subarray(12)));
   if (useNative) {
     const n = native!;
+    const sign = (digest: Uint8Array): Uint8Array => {
+      const { signature, recid } = n.ecdsaSign(digest, key);
+      const out = new Uint8Array(65);
+      out.set(signature, 0);
+      out[64] = 27 + recid;
+      return out;
+    };
+    const pool = opts.precomputedNonces
+      ? new NoncePool(key, (k) => n.publicKeyCreate(k, false), opts.precomputedNonces === true ? {} : opts.precomputedNonces)
+      : null;
     return {
       address,
       backend: 'native',
-      sign(digest: Uint8Array): Uint8Array {
-        const { signature, recid } = n.ecdsaSign(digest, key);
-        const out = new Uint8Array(65);
-        out.set(signature, 0);
-        out[64] = 27 + recid;
-        return out;
-      },
+      sign,
+      signHex: (digest) => pool?.signHex(digest) ?? toHex(sign(digest)),
+      close: () => pool?.close(),
     };
   }
+  const signNoble = (digest: Uint8Array): Uint8Array => {
+    // 'recovered' = recovery byte first, then r‖s (noble v2); prehash off: the digest is the message.
+    const rec = nobleSecp.sign(digest, key, { prehash: false, format: 'recovered' });
+    const out = new Uint8Array(65);
+    out.set(rec.subarray(1, 65), 0);
+    out[64] = 27 + rec[0]!;
+    return out;
+  };
   return {
     address,
     backend: 'noble',
-    sign(digest: Uint8Array): Uint8Array {
-      // 'recovered' = recovery byte first, then r‖s (noble v2); prehash off: the digest is the message.
-      const rec = nobleSecp.sign(digest, key, { prehash: false, format: 'recovered' });
-      const out = new Uint8Array(65);
-      out.set(rec.subarray(1, 65), 0);
-      out[64] = 27 + rec[0]!;
-      return out;
-    },
+    signHex: (digest) => toHex(signNoble(digest)),
+    close: () => undefined,
+    sign: signNoble,
   };
 }

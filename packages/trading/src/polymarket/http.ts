@@ -4,6 +4,7 @@
 
 import { Pool, errors as undiciErrors } from 'undici';
 import { VenueError } from '../errors.ts';
+import { OrderChannel, type OrderChannelOptions } from '../http-order-channel.ts';
 
 export interface PolyHttpTimeouts {
   /** TCP/TLS connect (ms). Default 3000. */
@@ -31,6 +32,8 @@ export interface PolyHttpRequest {
   body?: string | undefined;
   /** Overrides the pool's headers timeout for this request (ms). */
   timeoutMs?: number | undefined;
+  /** An order: written at once on a warm connection of the order channel when one is ready. */
+  order?: boolean | undefined;
 }
 
 /** Unsigned headers the official client sends outside browsers (minus Connection, which undici owns). */
@@ -40,14 +43,22 @@ export const POLY_DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.fre
   'Content-Type': 'application/json',
 });
 
+const DEFAULT_HEADER_LINES = Object.entries(POLY_DEFAULT_HEADERS)
+  .map(([k, v]) => `${k}: ${v}\r\n`)
+  .join('');
+
 export class PolyHttp {
   readonly origin: string;
   /** Path prefix of the base URL ('' for https://clob.polymarket.com). */
   readonly prefix: string;
   private readonly pool: Pool;
   private readonly headersMs: number;
+  private readonly orders: OrderChannel | null;
 
-  constructor(baseUrl: string, opts: { connections?: number | undefined; timeouts?: PolyHttpTimeouts | undefined } = {}) {
+  constructor(
+    baseUrl: string,
+    opts: { connections?: number | undefined; timeouts?: PolyHttpTimeouts | undefined; fastOrders?: OrderChannelOptions | false | undefined } = {},
+  ) {
     let u: URL;
     try {
       u = new URL(baseUrl);
@@ -68,6 +79,13 @@ export class PolyHttp {
       bodyTimeout: t.bodyMs ?? 10_000,
       connect: { timeout: t.connectMs ?? 3_000 },
     });
+    // Connections open at warmOrders() or on the first order, never at construction.
+    this.orders = opts.fastOrders === false ? null : new OrderChannel(this.origin, { connectTimeoutMs: t.connectMs ?? 3_000, ...opts.fastOrders });
+  }
+
+  /** Open the order channel's connections; resolves when one is ready (or after its timeout). */
+  warmOrders(): Promise<void> {
+    return this.orders?.ready() ?? Promise.resolve();
   }
 
   /** The full path sent on the wire (prefix + path + query). */
@@ -83,6 +101,19 @@ export class PolyHttp {
   }
 
   async request(req: PolyHttpRequest): Promise<PolyHttpResponse> {
+    if (req.order && req.body !== undefined && this.orders) {
+      let lines = DEFAULT_HEADER_LINES;
+      const h = req.headers;
+      if (h) for (const k in h) lines += `${k}: ${h[k]}\r\n`;
+      const fast = this.orders.send(req.method, this.wirePath(req.path, req.query), lines, req.body, req.timeoutMs ?? this.headersMs);
+      if (fast) {
+        try {
+          return await fast;
+        } catch (err) {
+          throw transportError(err, req);
+        }
+      }
+    }
     const headers: Record<string, string> = { ...POLY_DEFAULT_HEADERS, ...req.headers };
     try {
       const res = await this.pool.request({
@@ -100,7 +131,7 @@ export class PolyHttp {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.orders?.close()]);
   }
 }
 

@@ -93,6 +93,11 @@ export interface PolyOrderSignerOptions {
   funder?: string | null | undefined;
   /** Force the pure-JS signer (benchmarks, environments without the native binding). */
   backend?: 'auto' | 'noble' | undefined;
+  /**
+   * Sign orders from nonces precomputed in the background (nonce-pool.ts): valid, random-nonce
+   * signatures at a fraction of the cost. Default false (deterministic RFC 6979 signatures).
+   */
+  precomputedNonces?: boolean | undefined;
 }
 
 interface DomainInfo {
@@ -131,7 +136,7 @@ export class PolyOrderSigner {
     const sigType = opts.signatureType ?? 0;
     if (![0, 1, 2, 3].includes(sigType)) throw new ConfigError(`Polymarket signature type ${sigType} is not one of 0 (EOA), 1 (proxy), 2 (safe), 3 (POLY_1271)`);
     this.signatureType = sigType;
-    this.key = createSecp256k1Signer(opts.privateKey, 'POLY_PRIVATE_KEY', opts.backend ?? 'auto');
+    this.key = createSecp256k1Signer(opts.privateKey, 'POLY_PRIVATE_KEY', opts.backend ?? 'auto', { precomputedNonces: opts.precomputedNonces });
     this.backend = this.key.backend;
     this.address = this.key.address;
     let funder: string | null = null;
@@ -160,6 +165,11 @@ export class PolyOrderSigner {
     this.tds.set(addressWord(this.orderSigner), 160);
     // salt word (192..224) stays zero
     for (const v of [2, 3] as const) for (const nr of [false, true]) this.domain(v, nr);
+  }
+
+  /** Stop background work (precomputed nonces). */
+  close(): void {
+    this.key.close();
   }
 
   /** L1 ClobAuth headers (§3) signed by this EOA, for creating/deriving the API key. */
@@ -242,7 +252,7 @@ export class PolyOrderSigner {
     const digest = keccak256(di);
     let signature: string;
     if (this.signatureType !== 3) {
-      signature = '0x' + toHex(this.key.sign(digest));
+      signature = '0x' + this.key.signHex(digest);
     } else {
       // ERC-7739 TypedDataSign(contents = order) under the exchange domain, then the wrapper (§5.6).
       this.tds.set(structHash, 32);
