@@ -9,8 +9,8 @@ let sim: SimHandle;
 let clients: VenueClients;
 
 const books = {
-  kalshi: { bids: [[0.4, 100]], asks: [[0.45, 100]] },
-  polymarket: { bids: [[0.4, 100]], asks: [[0.46, 100]] },
+  kalshi: { bids: [[0.4, 100]] as [number, number][], asks: [[0.45, 100]] as [number, number][] },
+  polymarket: { bids: [[0.4, 100]] as [number, number][], asks: [[0.46, 100]] as [number, number][] },
 };
 
 before(async () => {
