@@ -127,6 +127,8 @@ export interface ExecutorOptions {
 const POLY_MIN_NOTIONAL_MICROS = 1_000_000;
 const NO_PATH_WARN_EVERY_MS = 10_000;
 const FIRST_LOOKUP_DELAY_MS = 50;
+/** After the orders are written, how long the rest of an attempt's set-up waits (off the venues' way). */
+const FOLLOW_DELAY_MS = 1;
 
 const DROP_REASONS: readonly DropReason[] = ['closed', 'reconciling', 'in_flight', 'halted', 'blacklisted', 'exposure', 'too_small', 'invalid', 'no_path', 'ledger'];
 
@@ -298,18 +300,21 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
     }
 
     this.counters.attempts++;
-    const legsInfo = reqs.map((r, i) => ({ legId: r.legId, platform: r.platform, side: r.side, route: routes[i]!, price: r.price, contracts: r.contracts }));
-    if (this.listenerCount('attempt') > 0) {
-      this.emit('attempt', { attemptId, opportunityId: opp.id, pairId, contracts: qty, legs: legsInfo, dryRun: this.cfg.dryRun });
-    }
-    // The log line waits until the orders are on the wire (it costs tens of microseconds).
-    setTimeout(() =>
+    // Everything else waits until the orders have had time to reach the venues: the 'attempt'
+    // event (dashboard, metrics), the log line, and following the legs (their answers are
+    // caught by `sent` meanwhile). Tracked now, so idle()/waitFor() see the attempt at once.
+    const follow = (): Promise<void> => {
+      const legsInfo = reqs.map((r, i) => ({ legId: r.legId, platform: r.platform, side: r.side, route: routes[i]!, price: r.price, contracts: r.contracts }));
+      if (this.listenerCount('attempt') > 0) {
+        this.emit('attempt', { attemptId, opportunityId: opp.id, pairId, contracts: qty, legs: legsInfo, dryRun: this.cfg.dryRun });
+      }
       this.log.info(
         { attemptId, pairId, legs: legsInfo.map((l) => `${l.platform}:${l.side}@${formatPx(l.price)}:${l.route}`) },
         `${this.cfg.dryRun ? 'DRY RUN ' : ''}executing ${opp.type} x${formatQty(qty)}, expected profit ${formatUsd(scale(opp.expectedProfitMicros))}`,
-      ),
-    2);
-    this.track(attemptId, this.runAttempt(attemptId, pairId, reqs, routes, sent));
+      );
+      return this.runAttempt(attemptId, pairId, reqs, routes, sent);
+    };
+    this.track(attemptId, new Promise<void>((resolve) => setTimeout(resolve, FOLLOW_DELAY_MS)).then(follow));
     return attemptId;
   }
 
