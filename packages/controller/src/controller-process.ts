@@ -26,6 +26,8 @@ import { startHeartbeat } from './ops/heartbeat.ts';
 import { wireOps } from './ops/wire.ts';
 import { discoveryConfigFromEnv } from './discovery/config.ts';
 import { startControllerDiscovery } from './discovery/refresh.ts';
+import { parseSettlementConfig } from './config/settlement.ts';
+import { startSettlement } from './settlement/attach.ts';
 
 export interface ControllerProcess {
   app: MarketDataApp;
@@ -54,6 +56,7 @@ export async function startController(o: ControllerOptions = {}): Promise<Contro
   const execCfg = parseExecutionConfig(env);
   const tsCfg = traderServerConfigFromEnv(env);
   const opsCfg = opsConfigFromEnv(env);
+  const settleCfg = parseSettlementConfig(env);
 
   const hub = new OpsHub();
   const metrics = createMetrics();
@@ -135,6 +138,8 @@ export async function startController(o: ControllerOptions = {}): Promise<Contro
     log.info({ url: http.url }, `dashboard: ${http.url}  metrics: ${http.url}metrics`);
   }
   const stopHeartbeat = startHeartbeat(opsCfg.heartbeatMs, ops.heartbeat);
+  // Resolved markets settle the ledger's positions (starts once reconciliation is done).
+  const settlement = startSettlement({ config: settleCfg, execution: exec, hub, registry: metrics.registry, pairOf: (id) => app.registry.get(id), log: log.child({ mod: 'settlement' }) });
 
   log.info(`controller: ${describeMode(execCfg)}; ${app.registry.size} pairs`);
   app.start();
@@ -157,6 +162,7 @@ export async function startController(o: ControllerOptions = {}): Promise<Contro
       if (stopped) return;
       stopped = true;
       stopHeartbeat();
+      await settlement.stop();
       await discovery?.stop();
       gate.close();
       ops.close();

@@ -218,12 +218,16 @@ export class SettlementWatcher extends EventEmitter<{ settled: [SettledEvent]; a
       this.raise(pairId, w, 'changed_after_settlement', `pair settled ${previous.winner.toUpperCase()} before, the venues now say ${d.winner.toUpperCase()}: ${describeVerdicts(kalshi, polymarket)}`, now);
       return 'alert';
     }
-    this.settle(pairId, d.winner, positions, describeVerdicts(kalshi, polymarket), now);
+    const done = this.settle(pairId, d.winner, describeVerdicts(kalshi, polymarket), now);
     this.forget(pairId);
-    return 'settled';
+    return done ? 'settled' : 'wait';
   }
 
-  private settle(pairId: string, winner: OutcomeSide, positions: PositionRow[], detail: string, atMs: number): void {
+  /** Settle what the pair holds now (re-read: another pass or a fill may have run during the reads). */
+  private settle(pairId: string, winner: OutcomeSide, detail: string, atMs: number): boolean {
+    const positions = this.ledger.positions().filter((p) => p.pairId === pairId);
+    if (positions.length === 0) return false;
+    if (this.ledger.openAttempts().some((a) => a.pairId === pairId) || this.ledger.unfinishedLegs().some((l) => l.pairId === pairId)) return false;
     let yes = 0;
     let no = 0;
     for (const p of positions) {
@@ -242,6 +246,7 @@ export class SettlementWatcher extends EventEmitter<{ settled: [SettledEvent]; a
       `settled ${pairId}: market resolved ${winner.toUpperCase()}, ${formatQty(yes)} YES / ${formatQty(no)} NO held, realised ${formatUsd(realizedMicros)}`,
     );
     this.emit('settled', { pairId, winner, realizedMicros, yesContracts: yes, noContracts: no, atMs, detail });
+    return true;
   }
 
   private raise(pairId: string, w: PairWatch, reason: SettlementAlert['reason'], detail: string, atMs: number): void {
