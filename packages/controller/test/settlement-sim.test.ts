@@ -38,7 +38,7 @@ after(async () => {
 
 const pairOf = (id: string): Pair | undefined => {
   const e = r.sim.pairs.find((p) => p.id === id);
-  return e ? toPair(e) : undefined;
+  return e ? toPair({ id: e.id, description: e.description, kalshi_ticker: e.kalshi_ticker, poly_yes_token: e.poly_yes_token, poly_no_token: e.poly_no_token, kalshi_yes_pays_with: e.kalshi_yes_pays_with }) : undefined;
 };
 
 function watcher(o: { now?: () => number; mismatchAlertMs?: number } = {}): SettlementWatcher {
