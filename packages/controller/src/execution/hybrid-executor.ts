@@ -127,8 +127,9 @@ export interface ExecutorOptions {
 const POLY_MIN_NOTIONAL_MICROS = 1_000_000;
 const NO_PATH_WARN_EVERY_MS = 10_000;
 const FIRST_LOOKUP_DELAY_MS = 50;
-/** After the orders are written, how long the rest of an attempt's set-up waits (off the venues' way). */
-const FOLLOW_DELAY_MS = 1;
+/** After the orders are written, how long the rest of an attempt's set-up waits (out of the window in
+ *  which the venues take the orders; answers wait in their promises meanwhile). */
+const FOLLOW_DELAY_MS = 5;
 
 const DROP_REASONS: readonly DropReason[] = ['closed', 'reconciling', 'in_flight', 'halted', 'blacklisted', 'exposure', 'too_small', 'invalid', 'no_path', 'ledger'];
 

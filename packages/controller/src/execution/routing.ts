@@ -62,14 +62,18 @@ export class LegRouting {
       if (!this.o.router) return { result: Promise.resolve(unknown(req, 'no trader router configured')), late: null };
       return { result: this.o.router.sendLeg(req, { deadlineMs: ms }), late: null };
     }
+    // The order is written inside executeLeg (same tick); the deadline is set up a microtask
+    // later, so a second leg sent right after this one is not kept waiting for it.
     const venue = executeLeg(req, this.o.clients, { dryRun: this.o.dryRun });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<LegResult>((resolve) => {
-      timer = setTimeout(() => resolve(unknown(req, `no answer from ${req.platform} within LEG_TIMEOUT_MS=${ms}`)), ms);
-    });
-    const result = Promise.race([venue, deadline]).then((r) => {
-      clearTimeout(timer);
-      return r;
+    const result = Promise.resolve().then(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<LegResult>((resolve) => {
+        timer = setTimeout(() => resolve(unknown(req, `no answer from ${req.platform} within LEG_TIMEOUT_MS=${ms}`)), ms);
+      });
+      return Promise.race([venue, deadline]).then((r) => {
+        clearTimeout(timer);
+        return r;
+      });
     });
     return { result, late: venue };
   }

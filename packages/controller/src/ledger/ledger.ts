@@ -146,7 +146,9 @@ export interface LegResultEffect {
 
 const CONTRACT_PAYOUT_MICROS_PER_QTY = 10_000;
 /** How soon journal rows are moved into attempts/legs when no ledger call does it first. */
-const JOURNAL_FLUSH_DELAY_MS = 2;
+// Late enough that moving the rows (a transaction of several writes) does not compete with the venues
+// taking the orders just written; the next ledger call (a leg result) flushes first anyway.
+const JOURNAL_FLUSH_DELAY_MS = 5;
 
 /** The checkpointer worker (CommonJS, eval'd): PASSIVE checkpoints never block the main connection's writes. */
 const CHECKPOINTER_SOURCE = `

@@ -282,6 +282,7 @@ export class KalshiClient implements LegVenueClient {
   readonly #rules = new Map<string, MarketRules>();
   /** client_order_id -> order_id of orders this process created (bounded). */
   readonly #known = new Map<string, string>();
+  #lastId = { legId: '', id: '' };
   #closed = false;
 
   constructor(opts: KalshiClientOptions = {}) {
@@ -725,7 +726,11 @@ export class KalshiClient implements LegVenueClient {
   // ---- LegVenueClient ---------------------------------------------------------------------------
 
   clientOrderIdFor(req: LegRequest): string {
-    return kalshiClientOrderId(req.legId);
+    // executeLeg and submitLeg both ask for the same leg's id in one call chain: hash once.
+    if (this.#lastId.legId === req.legId) return this.#lastId.id;
+    const id = kalshiClientOrderId(req.legId);
+    this.#lastId = { legId: req.legId, id };
+    return id;
   }
 
   async submitLeg(req: LegRequest): Promise<VenueOrderReport> {
