@@ -104,15 +104,16 @@ class Conn {
 
   /** Writes the request now (one write) and resolves with the response. */
   send(request: string, timeoutMs: number): Promise<ChannelResponse> {
-    const p = new Promise<ChannelResponse>((resolve, reject) => {
+    // Write first: the answer can only be read in a later event-loop turn, so the promise and
+    // its timer can be set up after the bytes are handed to the kernel.
+    this.socket.write(request, 'utf8');
+    this.socket.ref();
+    return new Promise<ChannelResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new ChannelError('UND_ERR_HEADERS_TIMEOUT', `no complete answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending = { resolve, reject, timer };
     });
-    this.socket.ref();
-    this.socket.write(request, 'utf8');
-    return p;
   }
 
   private fail(err: Error): void {
