@@ -18,6 +18,7 @@ import { POLY_DEFAULT_CLOB_URL, POLY_DEFAULT_WS_URL } from '@parity/trading/poly
 import { envString } from '@parity/trading';
 import { BookStore } from './books/book-store.ts';
 import { marketDataConfigFromEnv, type MarketDataConfig } from './config/market-data.ts';
+import { warmUpDetection } from './detection/warm-up.ts';
 import { Detector, type OpportunitySink } from './detection/detector.ts';
 import { FeeDirectory, type FeeSource } from './detection/fees.ts';
 import { feeSource } from './feeds/fee-sources.ts';
@@ -69,6 +70,10 @@ export function assembleMarketDataApp(parts: MarketDataAppParts): MarketDataApp 
     log: log.child({ mod: 'fees' }),
   });
   const detector = new Detector(config.detection, fees, parts.sink, now, log.child({ mod: 'detect' }));
+  if (config.warmUpRounds > 0) {
+    const w = warmUpDetection(config.detection, config.warmUpRounds, log);
+    log.debug({ rounds: w.rounds, opportunities: w.opportunities, ms: Math.round(w.ms) }, 'detection warmed up');
+  }
   store.onUpdate = detector.onPairsUpdated;
   const feeds = new MarketDataFeeds(registry, store, detector, fees, parts.kalshiFeed(store), parts.polyFeed(store));
   let stopped = false;

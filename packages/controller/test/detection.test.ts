@@ -26,6 +26,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { polyTakerFeeMicros, POLY_NO_FEES } from '@parity/trading/polymarket/fees.ts';
+import { warmUpDetection } from '../src/detection/warm-up.ts';
 import { BookStore } from '../src/books/book-store.ts';
 import type { PairState } from '../src/books/pair-state.ts';
 import { Ladder } from '../src/books/ladder.ts';
@@ -433,4 +434,12 @@ test('property: the depth walk is within rounding of the brute-force best size, 
   // The property must have exercised real arbs, including walks past the top level.
   assert.ok(sized > 40, `only ${sized} runs found an arb`);
   assert.ok(multiLevel > 5, `only ${multiLevel} runs walked past the top level`);
+});
+
+test('detection warm-up exercises the sizing path of every cross-venue type, on its own store', () => {
+  const live = new BookStore();
+  const w = warmUpDetection(config(), 400);
+  assert.equal(w.rounds, 400);
+  for (const t of ['poly_yes_kalshi_no', 'kalshi_yes_poly_no', 'poly_only']) assert.ok((w.byType[t] ?? 0) > 0, `warm-up found no ${t}: ${JSON.stringify(w.byType)}`);
+  assert.equal(live.pairs.size, 0, 'nothing leaks into another store');
 });

@@ -23,6 +23,8 @@
 //   POLY_WS_MAX_ASSETS            500       assets per Polymarket connection (1..500)
 //   MD_RESYNC_TIMEOUT_MS          5000      a resync not answered by a snapshot in time -> reconnect
 //   MD_RECONNECT_MAX_MS           10000     longest reconnect backoff (exponential from 250 ms, jittered)
+//   DETECTION_WARM_UP_ROUNDS      4000      synthetic arbitrages run through detection at start so the
+//                                           rare sizing path is JIT-optimised before it matters (0 = off)
 
 import { z } from 'zod';
 import { ConfigError, parseBool, parseMicros, parseQty, type Micros, type Qty } from '@parity/trading';
@@ -46,6 +48,8 @@ export interface MarketDataConfig {
   feeds: FeedTimings;
   polyFeeFallback: PolyFeeParams;
   polyDefaultMinSize: Qty;
+  /** Detection warm-up rounds at start (0 = none). */
+  warmUpRounds: number;
 }
 
 const int = (name: string, dflt: number, min: number, max: number) =>
@@ -109,6 +113,7 @@ const envSchema = z.object({
   POLY_WS_MAX_ASSETS: int('POLY_WS_MAX_ASSETS', 500, 1, 500),
   MD_RESYNC_TIMEOUT_MS: int('MD_RESYNC_TIMEOUT_MS', 5_000, 100, 600_000),
   MD_RECONNECT_MAX_MS: int('MD_RECONNECT_MAX_MS', 10_000, 250, 600_000),
+  DETECTION_WARM_UP_ROUNDS: int('DETECTION_WARM_UP_ROUNDS', 4_000, 0, 1_000_000),
 });
 
 /** Read and validate the market-data configuration. Throws ConfigError listing every problem. */
@@ -157,5 +162,6 @@ export function marketDataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): M
     },
     polyFeeFallback: { ratePpm: e.ARB_POLY_FEE_FALLBACK_RATE, exponent: 1, takerOnly: true },
     polyDefaultMinSize: e.ARB_POLY_MIN_SIZE,
+    warmUpRounds: e.DETECTION_WARM_UP_ROUNDS,
   };
 }
