@@ -44,7 +44,6 @@ export function warmUpDetection(config: DetectionConfig, rounds = 4_000, log: Lo
   fees.setPoly(pair.polyNoToken, { fee: { ratePpm: 30_000, exponent: 1, takerOnly: true }, minOrderSize: 500 });
   const live = { aliveAtMs: nowMs };
   const kalshi = store.kalshiHandle(pair.kalshiTicker)!;
-  const yes = store.polyHandle(pair.polyYesToken)!;
   const no = store.polyHandle(pair.polyNoToken)!;
   // No arbitrage at rest: Kalshi YES bids from 45¢, NO bids from 35¢ (asks 65¢ / 55¢); Polymarket
   // YES 49/51¢, NO 20/51¢. Five levels a side.
