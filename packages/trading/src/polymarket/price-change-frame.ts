@@ -1,10 +1,11 @@
 // The fast path of the Polymarket feed: read a well-formed `price_change` frame (current schema,
-// spec polymarket.md §12) in place, without JSON.parse. The event's members may come in any order
-// (the cursor reads them; event_type may be absent); each item is matched in the venue's key
-// order (hash optional) by a regex. Anything
-// else — another event, an array frame, the legacy schema, another item layout, a number needing
-// the full parser, a level outside (0, 1), too many items, escapes — returns false and the
-// session takes its full path (JSON.parse + validation + bad-frame accounting).
+// spec polymarket.md §12) in place, without JSON.parse. The two member orders seen in practice
+// are matched whole by regexes; any other order (event_type may be absent) is read member by
+// member by the cursor. Items are matched in the venue's key order (hash optional) by a regex.
+// Anything else — another event, an array frame, the legacy schema, another item layout,
+// whitespace between items, a number needing the full parser, a level outside (0, 1), too many
+// items, escapes — returns false and the session takes its full path (JSON.parse + validation +
+// bad-frame accounting).
 //
 //   {"event_type":"price_change","market":"0x…","timestamp":"1757908892351",
 //    "price_changes":[{"asset_id":"…","price":"0.5","size":"200","side":"BUY","hash":"…",
@@ -18,6 +19,7 @@ const OPEN = 123; // {
 const CLOSE = 125; // }
 const OPEN_ARRAY = 91; // [
 const CLOSE_ARRAY = 93; // ]
+const COMMA = 44;
 
 /** Items per frame the fast path holds; a bigger frame (rare) takes the full parser. */
 export const MAX_FAST_ITEMS = 16;
@@ -41,32 +43,13 @@ export class PriceChangeFrame {
 
 const cur = new JsonCursor();
 
-/** Read `text` into `out` if it is a well-formed price_change event; false = use the full parser. */
-export function readPriceChange(text: string, out: PriceChangeFrame): boolean {
-  const c = cur;
-  if (!c.reset(text) || !c.eat(OPEN)) return false;
-  let items = false;
-  for (;;) {
-    if (!c.key()) return false;
-    if (c.is('event_type')) {
-      // Optional: venues also send price changes without it (identified by price_changes).
-      if (!c.str() || !c.is('price_change')) return false;
-    } else if (c.is('price_changes')) {
-      if (!readItems(out)) return false;
-      items = true;
-    } else if (!c.skipScalar()) return false;
-    const more = c.next(CLOSE);
-    if (more === null) return false;
-    if (!more) break;
-  }
-  return items && c.atEnd();
-}
-
 // JSON pieces: a decimal string we read exactly, a string without escapes or control characters.
 const PRICE = '0?\\.\\d{1,4}';
 const SIZE = '(?:0|[1-9]\\d{0,11})(?:\\.\\d{1,2})?';
 const TOP = '(?:[01](?:\\.\\d{1,4})?|\\.\\d{1,4})?';
 const STR = '[^"\\\\\\u0000-\\u001f]';
+const TS = '"timestamp":"\\d{0,20}"';
+
 /**
  * One item as Polymarket (and the simulator) serialize it, key order included; sticky, so it is
  * matched exactly at lastIndex. Native regex code reads the ~250-character item several times
@@ -84,20 +67,72 @@ const SIDE_AFTER = '","side":"'.length;
 const HASH_AFTER = '","hash":"'.length;
 const BEST_AFTER = '","best_bid":"'.length; // same length for best_ask
 
-function readItems(out: PriceChangeFrame): boolean {
+// The two member orders seen in practice, matched whole: head, items, exact tail.
+const HEAD_SPEC = new RegExp(`\\{"event_type":"price_change","market":"${STR}*",${TS},"price_changes":`, 'y');
+const HEAD_MARKET_FIRST = new RegExp(`\\{"market":"${STR}*","price_changes":`, 'y');
+const TAIL_MARKET_FIRST = new RegExp(`,${TS},"event_type":"price_change"\\}`, 'y');
+
+/** Read `text` into `out` if it is a well-formed price_change event; false = use the full parser. */
+export function readPriceChange(text: string, out: PriceChangeFrame): boolean {
+  if (text.indexOf('\\') >= 0) return false; // an escape anywhere: the full parser
+  return readKnownLayout(text, out) || readAnyOrder(text, out);
+}
+
+function readKnownLayout(s: string, out: PriceChangeFrame): boolean {
+  HEAD_SPEC.lastIndex = 0;
+  if (HEAD_SPEC.test(s)) {
+    const end = readItems(s, HEAD_SPEC.lastIndex, out);
+    return end === s.length - 1 && s.charCodeAt(end) === CLOSE;
+  }
+  HEAD_MARKET_FIRST.lastIndex = 0;
+  if (HEAD_MARKET_FIRST.test(s)) {
+    const end = readItems(s, HEAD_MARKET_FIRST.lastIndex, out);
+    if (end < 0) return false;
+    TAIL_MARKET_FIRST.lastIndex = end;
+    return TAIL_MARKET_FIRST.test(s) && TAIL_MARKET_FIRST.lastIndex === s.length;
+  }
+  return false;
+}
+
+/** Members in any order, whitespace allowed between them (the cursor). */
+function readAnyOrder(text: string, out: PriceChangeFrame): boolean {
   const c = cur;
-  if (!c.eat(OPEN_ARRAY)) return false;
-  out.n = 0;
-  if (c.eat(CLOSE_ARRAY)) return true;
-  const s = c.s;
+  if (!c.reset(text) || !c.eat(OPEN)) return false;
+  let items = false;
   for (;;) {
-    c.peek();
+    if (!c.key()) return false;
+    if (c.is('event_type')) {
+      // Optional: venues also send price changes without it (identified by price_changes).
+      if (!c.str() || !c.is('price_change')) return false;
+    } else if (c.is('price_changes')) {
+      c.peek();
+      const end = readItems(text, c.i, out);
+      if (end < 0) return false;
+      c.i = end;
+      items = true;
+    } else if (!c.skipScalar()) return false;
+    const more = c.next(CLOSE);
+    if (more === null) return false;
+    if (!more) break;
+  }
+  return items && c.atEnd();
+}
+
+/**
+ * The items array starting at s[at] === '[' (compact: no whitespace between items). Returns the
+ * index just after its ']', or -1.
+ */
+function readItems(s: string, at: number, out: PriceChangeFrame): number {
+  out.n = 0;
+  if (s.charCodeAt(at) !== OPEN_ARRAY) return -1;
+  let i = at + 1;
+  if (s.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
+  for (;;) {
     const k = out.n;
-    if (k === MAX_FAST_ITEMS) return false;
-    const at = c.i;
-    ITEM.lastIndex = at;
-    if (!ITEM.test(s)) return false;
-    const assetAt = at + ASSET_AT;
+    if (k === MAX_FAST_ITEMS) return -1;
+    ITEM.lastIndex = i;
+    if (!ITEM.test(s)) return -1;
+    const assetAt = i + ASSET_AT;
     const assetEnd = s.indexOf('"', assetAt);
     const priceAt = assetEnd + PRICE_AFTER;
     const priceEnd = s.indexOf('"', priceAt);
@@ -112,7 +147,7 @@ function readItems(out: PriceChangeFrame): boolean {
     const baAt = bbEnd + BEST_AFTER;
     const baEnd = s.indexOf('"', baAt);
     const price = fastScaledIn(s, priceAt, priceEnd, 4);
-    if (!(price > 0 && price < PX_ONE)) return false;
+    if (!(price > 0 && price < PX_ONE)) return -1;
     out.assetStart[k] = assetAt;
     out.assetEnd[k] = assetEnd;
     out.bid[k] = bid;
@@ -121,9 +156,10 @@ function readItems(out: PriceChangeFrame): boolean {
     out.bestBid[k] = bbEnd === bbAt ? -1 : fastScaledIn(s, bbAt, bbEnd, 4); // "" = absent
     out.bestAsk[k] = baEnd === baAt ? -1 : fastScaledIn(s, baAt, baEnd, 4);
     out.n = k + 1;
-    c.i = ITEM.lastIndex;
-    const more = c.next(CLOSE_ARRAY);
-    if (more === null) return false;
-    if (!more) return true;
+    i = ITEM.lastIndex;
+    const c = s.charCodeAt(i);
+    if (c === CLOSE_ARRAY) return i + 1;
+    if (c !== COMMA) return -1;
+    i++;
   }
 }
