@@ -53,6 +53,13 @@ class Recorder implements KalshiBookSink, PolyBookSink {
   }
 }
 
+/** Both sessions made the same sink calls and counted the same (apart from fast-path reads). */
+function assertSame<S extends { fastFrames: number }>(fast: S, slow: S, rf: Recorder, rs: Recorder): void {
+  assert.deepEqual(rf.calls, rs.calls);
+  assert.deepEqual({ ...fast, fastFrames: 0 }, slow);
+  assert.equal(slow.fastFrames, 0);
+}
+
 const TICKERS = ['KXNBA-26NOV25-LAL', 'KXNFL-26NOV25-KC', 'KXA'];
 const quiet = { log: { warn() {}, error() {}, info() {}, debug() {} } as never };
 
@@ -120,9 +127,7 @@ test('Kalshi: a session with the fast path behaves exactly like one without (pro
         fast.handleText(text, 10);
         slow.handleText(text, 10);
       }
-      assert.deepEqual(rf.calls, rs.calls);
-      assert.deepEqual({ ...fast.stats, fastFrames: 0 }, slow.stats);
-      assert.equal(slow.stats.fastFrames, 0);
+      assertSame(fast.stats, slow.stats, rf, rs);
       assert.ok(fast.stats.fastFrames <= fastReads);
     }),
     { numRuns: 400 },
@@ -214,9 +219,7 @@ test('Polymarket: a session with the fast path behaves exactly like one without 
         fast.handleText(text, 10);
         slow.handleText(text, 10);
       }
-      assert.deepEqual(rf.calls, rs.calls);
-      assert.deepEqual({ ...fast.stats, fastFrames: 0 }, slow.stats);
-      assert.equal(slow.stats.fastFrames, 0);
+      assertSame(fast.stats, slow.stats, rf, rs);
     }),
     { numRuns: 400 },
   );
