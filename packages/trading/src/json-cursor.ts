@@ -1,6 +1,6 @@
-// A forward-only reader over one JSON text, for the two frame types that make up almost all
-// market data (Kalshi `orderbook_delta`, Polymarket `price_change`). JSON.parse builds an object
-// graph and a string per field; reading the few fields we need in place is several times cheaper.
+// A forward-only reader over one JSON object's members, for the Polymarket `price_change` fast
+// path when the members come in an order it does not know (price-change-frame.ts). JSON.parse
+// builds an object graph and a string per field; reading the few we need in place is cheaper.
 //
 // It is an accelerator, never the authority: every method reports failure on anything it does
 // not fully understand (escapes, nesting where a scalar is expected, malformed numbers, a missing
@@ -93,26 +93,6 @@ export class JsonCursor {
     if (c === COMMA) return true;
     if (c === close) return false;
     return null;
-  }
-
-  /** Read a non-negative integer without fraction or exponent (NaN otherwise). */
-  uint(): number {
-    this.peek();
-    const s = this.s;
-    let i = this.i;
-    let v = 0;
-    let d = s.charCodeAt(i) - 48;
-    if (!(d >= 0 && d <= 9)) return NaN;
-    if (d === 0 && isDigit(s.charCodeAt(i + 1))) return NaN; // leading zero: not JSON
-    do {
-      v = v * 10 + d;
-      d = s.charCodeAt(++i) - 48;
-    } while (d >= 0 && d <= 9);
-    const c = s.charCodeAt(i);
-    if (c === DOT || c === 101 || c === 69) return NaN; // fraction or exponent: let JSON.parse decide
-    if (v > Number.MAX_SAFE_INTEGER) return NaN;
-    this.i = i;
-    return v;
   }
 
   /** Skip a string, number, true, false or null. False for objects, arrays or anything malformed. */
