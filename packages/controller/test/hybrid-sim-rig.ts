@@ -100,7 +100,7 @@ export async function simRig(o: StartSimOptions = {}): Promise<SimRig> {
     async attach(env = {}) {
       const config = parseExecutionConfig({
         DRY_RUN: 'off', PARITY_DB: join(dir, 'parity.db'), LEG_TIMEOUT_MS: '2000', LEG_LOOKUP_MAX_BACKOFF_MS: '100',
-        LEG_NOT_FOUND_GRACE_MS: '1500', UNWIND_STEP_DELAY_MS: '5', ...env,
+        LEG_NOT_FOUND_GRACE_MS: '1500', UNWIND_STEP_DELAY_MS: '5', POLY_TRADE_FOLLOW_MS: '50', ...env,
       });
       const clients = await venueClients(sim.env, [...config.localPlatforms]);
       const h = attachExecution({ config, router: server, clients });

@@ -44,6 +44,10 @@ export interface ExecutionConfig {
   unwindStepDelayMs: number;
   /** Same-price retries of a Polymarket unwind refused for balance (shares not settled yet). */
   unwindSettlementRetries: number;
+  /** First wait before re-reading the trades of a `matched` Polymarket leg; doubles per read (spec polymarket.md §8.2). */
+  polyTradeFollowMs: number;
+  /** Give up following a Polymarket leg's trades after this long: error log, alert, the attempt stays open. */
+  polyTradeFollowMaxMs: number;
   breaker: BreakerConfig;
 }
 
@@ -61,6 +65,8 @@ export const EXECUTION_ENV_DOC: ReadonlyArray<{ name: string; default: string; m
   { name: 'UNWIND_TICK', default: '0.01', meaning: 'price step (dollars) of an unwind, one step per attempt' },
   { name: 'UNWIND_STEP_DELAY_MS', default: '100', meaning: 'pause between two unwind steps' },
   { name: 'UNWIND_SETTLEMENT_RETRIES', default: '50', meaning: 'same-price retries of a Polymarket unwind refused for balance (unsettled shares)' },
+  { name: 'POLY_TRADE_FOLLOW_MS', default: '2000', meaning: 'first wait before re-reading the trades of a matched Polymarket leg until CONFIRMED or FAILED (doubles, at most 30 s)' },
+  { name: 'POLY_TRADE_FOLLOW_MAX_MS', default: '600000', meaning: 'stop following unsettled Polymarket trades after this long: error log and alert, the attempt stays open for the next start' },
   { name: 'CB_ENABLED', default: 'on', meaning: 'circuit breaker on/off (strict boolean)' },
   { name: 'CB_MAX_POSITION_PER_MARKET', default: '500', meaning: 'dollars of open cost per pair (from actual fills)' },
   { name: 'CB_MAX_TOTAL_POSITION', default: '1000', meaning: 'dollars of open cost across all pairs' },
@@ -180,6 +186,8 @@ const schema = z.object({
   UNWIND_TICK: field('UNWIND_TICK', price('UNWIND_TICK'), 100),
   UNWIND_STEP_DELAY_MS: field('UNWIND_STEP_DELAY_MS', int('UNWIND_STEP_DELAY_MS', 0, 60_000), 100),
   UNWIND_SETTLEMENT_RETRIES: field('UNWIND_SETTLEMENT_RETRIES', int('UNWIND_SETTLEMENT_RETRIES', 0, 10_000), 50),
+  POLY_TRADE_FOLLOW_MS: field('POLY_TRADE_FOLLOW_MS', int('POLY_TRADE_FOLLOW_MS', 1, 600_000), 2000),
+  POLY_TRADE_FOLLOW_MAX_MS: field('POLY_TRADE_FOLLOW_MAX_MS', int('POLY_TRADE_FOLLOW_MAX_MS', 1, 86_400_000), 600_000),
   CB_ENABLED: field('CB_ENABLED', bool('CB_ENABLED'), true),
   CB_MAX_POSITION_PER_MARKET: field('CB_MAX_POSITION_PER_MARKET', dollars('CB_MAX_POSITION_PER_MARKET', { positive: true }), 500_000_000),
   CB_MAX_TOTAL_POSITION: field('CB_MAX_TOTAL_POSITION', dollars('CB_MAX_TOTAL_POSITION', { positive: true }), 1_000_000_000),
@@ -215,6 +223,8 @@ export function parseExecutionConfig(env: NodeJS.ProcessEnv = process.env): Exec
     unwindTickPx: c.UNWIND_TICK,
     unwindStepDelayMs: c.UNWIND_STEP_DELAY_MS,
     unwindSettlementRetries: c.UNWIND_SETTLEMENT_RETRIES,
+    polyTradeFollowMs: c.POLY_TRADE_FOLLOW_MS,
+    polyTradeFollowMaxMs: c.POLY_TRADE_FOLLOW_MAX_MS,
     breaker: {
       enabled: c.CB_ENABLED,
       maxPositionPerPairMicros: c.CB_MAX_POSITION_PER_MARKET,

@@ -26,12 +26,14 @@ import {
   type Px,
   type Qty,
 } from '@parity/trading';
+import { isPolyTradeReader, type PolyTradeReader } from '@parity/trading/polymarket/trades.ts';
 import type { Opportunity } from '../model.ts';
 import type { ExecutionConfig } from '../config/execution.ts';
 import type { RemoteLegRouter } from '../traders/router.ts';
 import { isFinalStatus, legRequestOf, type AttemptRow, type AttemptStatus, type Ledger, type LegRole, type LegRow, type Route } from '../ledger/ledger.ts';
 import type { CircuitBreaker } from '../risk/circuit-breaker.ts';
 import { arbLegId, newAttemptId } from './ids.ts';
+import { followPolySettlement, type PolySettlementEvent } from './poly-settlement.ts';
 import { LegRouting, isNotFound, type SentLeg } from './routing.ts';
 import { unwindExcess } from './unwind.ts';
 
@@ -98,6 +100,8 @@ export interface ExecutorEvents {
   attempt: [AttemptEvent];
   leg: [LegEvent];
   resolved: [ResolvedEvent];
+  /** A Polymarket leg's trades reached CONFIRMED or FAILED, or were given up on. */
+  settlement: [PolySettlementEvent];
   ready: [];
 }
 
@@ -108,6 +112,8 @@ export interface ExecutorStats {
   dropped: Record<DropReason, number>;
   resolved: Record<Exclude<AttemptStatus, 'open'>, number>;
   inFlightPairs: string[];
+  /** Polymarket legs whose trades were followed to the end (spec polymarket.md §8.2). */
+  polySettlement: Record<PolySettlementEvent['outcome'], number>;
 }
 
 export interface ExecutorOptions {
@@ -153,7 +159,10 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
     attempts: 0,
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
     resolved: { filled: 0, nothing: 0, unwound: 0, exposed: 0, dry_run: 0 } as Record<Exclude<AttemptStatus, 'open'>, number>,
+    polySettlement: { confirmed: 0, failed: 0, gave_up: 0 } as Record<PolySettlementEvent['outcome'], number>,
   };
+  /** Reads a local Polymarket order's trades; null when the local client cannot (or there is none). */
+  private readonly polyTrades: PolyTradeReader | null;
 
   constructor(o: ExecutorOptions) {
     super();
@@ -163,6 +172,7 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
     this.now = o.now ?? Date.now;
     this.log = o.log ?? rootLogger.child({ mod: 'executor' });
     this.tickFor = o.tickFor;
+    this.polyTrades = isPolyTradeReader(o.clients.polymarket) ? o.clients.polymarket : null;
     this.routing = new LegRouting({
       router: o.router,
       localPlatforms: o.config.localPlatforms,
@@ -341,6 +351,7 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
       dropped: { ...this.counters.dropped },
       resolved: { ...this.counters.resolved },
       inFlightPairs: this.inFlightPairs(),
+      polySettlement: { ...this.counters.polySettlement },
     };
   }
 
@@ -468,6 +479,26 @@ export class HybridExecutor extends EventEmitter<ExecutorEvents> {
    * (same routing as any leg). Works from the ledger, so a crash mid-way resumes correctly.
    */
   private async settleAttempt(attemptId: string, pairId: string): Promise<void> {
+    // A `matched` Polymarket fill is provisional until its trades are CONFIRMED; FAILED contracts
+    // are taken off the ledger first, so the comparison below unwinds what the other leg holds extra.
+    const settled = await followPolySettlement(attemptId, pairId, {
+      ledger: this.ledger,
+      reader: this.polyTrades,
+      followMs: this.cfg.polyTradeFollowMs,
+      followMaxMs: this.cfg.polyTradeFollowMaxMs,
+      now: this.now,
+      log: this.log,
+      pause: (ms) => this.pause(ms),
+      onEvent: (e) => {
+        this.counters.polySettlement[e.outcome]++;
+        if (e.outcome === 'failed') this.breaker.setPairExposure(pairId, this.ledger.pairExposure(pairId));
+        if (e.outcome === 'gave_up') this.breaker.recordError(`Polymarket trades of leg ${e.legId} unsettled after ${Math.round(this.cfg.polyTradeFollowMaxMs / 1000)} s`);
+        if (this.listenerCount('settlement') > 0) this.emit('settlement', e);
+      },
+    });
+    // Stopped, or given up on: the attempt stays open (pair blocked) for the next start to follow again.
+    if (settled === 'stopped') return this.releaseIfStopped(pairId, attemptId);
+    if (settled === 'gave_up') return;
     const legs = this.ledger.legsOf(attemptId);
     const arb = legs.filter((l) => l.role === 'arb');
     const finish = (status: Exclude<AttemptStatus, 'open'>, matched: Qty, note: string | null, unwound = 0, remaining = 0) => {

@@ -12,6 +12,7 @@ export {
   type ResolvedEvent,
 } from './hybrid-executor.ts';
 export { LegRouting } from './routing.ts';
+export { followPolySettlement, type PolySettlementEvent } from './poly-settlement.ts';
 export { parseExecutionConfig, parseControllerPlatforms, describeMode, EXECUTION_ENV_DOC, type ExecutionConfig, type BreakerConfig } from '../config/execution.ts';
 export { Ledger, type ExecutionView, type PositionRow, type PnlTotals, type AttemptRow, type LegRow } from '../ledger/ledger.ts';
 export { CircuitBreaker, type BreakerState } from '../risk/circuit-breaker.ts';

@@ -276,6 +276,10 @@ function prepareStatements(d: Database.Database) {
        ON CONFLICT (pair_id, platform, instrument, side)
        DO UPDATE SET contracts = excluded.contracts, cost_basis_micros = excluded.cost_basis_micros, updated_at_ms = excluded.updated_at_ms`,
     ),
+    failedOf: d.prepare(`SELECT MAX(filled_contracts) AS n FROM leg_events WHERE leg_id = ? AND source = 'settlement'`),
+    correctLeg: d.prepare('UPDATE legs SET status = ?, filled_contracts = ?, cost_micros = ?, fees_micros = ?, avg_price = ?, error = ?, updated_at_ms = ? WHERE leg_id = ?'),
+    correctFill: d.prepare('UPDATE fills SET contracts = ?, cost_micros = ?, fees_micros = ? WHERE leg_id = ?'),
+    deleteFill: d.prepare('DELETE FROM fills WHERE leg_id = ?'),
     insertPnl: d.prepare('INSERT INTO pnl (pair_id, attempt_id, leg_id, kind, amount_micros, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
     finishAttempt: d.prepare('UPDATE attempts SET status = ?, matched_contracts = ?, resolved_at_ms = ?, note = ? WHERE id = ?'),
     getAttempt: d.prepare('SELECT * FROM attempts WHERE id = ?'),
@@ -504,6 +508,46 @@ export class Ledger {
       this.st.upsertPosition.run(leg.pairId, leg.platform, instrument, leg.side, contracts, basis, atMs);
     }
     return { applied: true, final: true, realizedMicros, conflict: false };
+  }
+
+  /**
+   * A final buy leg's fill partly or wholly never happened (Polymarket trades that ended FAILED on
+   * chain, spec polymarket.md §8.2): take `failedContracts` (the total failed so far, so a repeat
+   * is a no-op) off the leg, its fill and the position, with the cost and fees in proportion.
+   * The leg's status becomes partial/unfilled and `note` says why. Returns the contracts removed now.
+   */
+  correctFailedFill(legId: string, failedContracts: Qty, note: string, atMs = Date.now()): Qty {
+    this.flush();
+    return this.db.transaction((): Qty => {
+      const raw = this.st.getLeg.get(legId) as Row | undefined;
+      if (!raw) throw new Error(`ledger: correction for unknown leg ${legId}`);
+      const leg = legRow(raw);
+      if (!leg.final || leg.action !== 'buy') throw new Error(`ledger: only a final buy leg can be corrected (${legId} is ${leg.final ? leg.action : 'not final'})`);
+      const before = (this.st.failedOf.get(legId) as { n: number | null }).n ?? 0;
+      const remove = Math.min(Math.max(failedContracts - before, 0), leg.filledContracts);
+      if (remove === 0) return 0;
+      const share = (m: number): number => Number((BigInt(m) * BigInt(remove)) / BigInt(leg.filledContracts));
+      const cost = share(leg.costMicros);
+      const fees = share(leg.feesMicros);
+      const filled = leg.filledContracts - remove;
+      const status: LegStatus = filled === 0 ? 'unfilled' : 'partial';
+      this.st.correctLeg.run(status, filled, leg.costMicros - cost, leg.feesMicros - fees, filled === 0 ? null : leg.avgPrice, note, atMs, legId);
+      this.st.insertEvent.run(legId, atMs, 'settlement', `failed:${status}`, before + remove, -cost, -fees, note);
+      if (filled === 0) this.st.deleteFill.run(legId);
+      else this.st.correctFill.run(filled, leg.costMicros - cost, leg.feesMicros - fees, legId);
+      const instrument = instrumentOf({ platform: leg.platform, kalshiTicker: leg.kalshiTicker ?? undefined, polyToken: leg.polyToken ?? undefined });
+      const pos = this.st.getPosition.get(leg.pairId, leg.platform, instrument, leg.side) as Row | undefined;
+      const contracts = ((pos?.contracts as number | undefined) ?? 0) - remove;
+      const basis = ((pos?.cost_basis_micros as number | undefined) ?? 0) - cost - fees;
+      this.st.upsertPosition.run(leg.pairId, leg.platform, instrument, leg.side, contracts, contracts === 0 ? 0 : basis, atMs);
+      return remove;
+    })();
+  }
+
+  /** Contracts of a leg already taken off by correctFailedFill. */
+  failedContractsOf(legId: string): Qty {
+    this.flush();
+    return (this.st.failedOf.get(legId) as { n: number | null }).n ?? 0;
   }
 
   finishAttempt(attemptId: string, status: Exclude<AttemptStatus, 'open'>, matched: Qty, note: string | null, atMs = Date.now()): void {

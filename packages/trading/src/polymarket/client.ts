@@ -23,6 +23,7 @@ import type { PolyOrderVersion } from './contracts.ts';
 import { PolyHttp, type PolyHttpRequest, type PolyHttpTimeouts } from './http.ts';
 import { PolyOrderSigner, polyOrderBody, type PolySignedOrder } from './order-signer.ts';
 import { polyErrorFromResponse, polyErrorMessage, polyIsNoMatch } from './venue-errors.ts';
+import { parsePolyTrade, polySettlementOf, type PolyOrderSettlement, type PolyTradeReader, type PolyTradeRecord } from './trades.ts';
 import {
   parsePolyBalanceAllowance, parsePolyClobMarket, parsePolyOrderRecord, parsePolyPage, parsePolyPostOrderResponse,
   polyReportFromOrder, polyReportFromPost, type PolyBalanceAllowance, type PolyMarketInfo, type PolyOrderRecord,
@@ -111,7 +112,7 @@ export function polySaltForLeg(legId: string): number {
   return Number(h.readBigUInt64BE(0) >> 12n);
 }
 
-export class PolymarketClient implements LegVenueClient {
+export class PolymarketClient implements LegVenueClient, PolyTradeReader {
   readonly platform = 'polymarket' as const;
   readonly signer: PolyOrderSigner;
   readonly orderVersion: PolyOrderVersion;
@@ -465,6 +466,24 @@ export class PolymarketClient implements LegVenueClient {
       cursor = page.nextCursor;
     }
     return out;
+  }
+
+  /**
+   * The order's trades (GET /data/order -> associate_trades, then GET /data/trades?id= each) and
+   * where their settlement stands (§8.2); null when the CLOB has no such order.
+   */
+  async orderSettlement(orderId: string): Promise<PolyOrderSettlement | null> {
+    const rec = await this.getOrder(orderId);
+    if (!rec) return null;
+    const trades: PolyTradeRecord[] = [];
+    for (const id of new Set(rec.associateTrades)) {
+      // A trade appears once per status it went through on some servers: the latest update wins.
+      const found = (await this.getTrades({ id })).map(parsePolyTrade).filter((t) => t.id === id);
+      const latest = found.at(-1);
+      if (latest) trades.push(latest);
+      else trades.push({ id, takerOrderId: orderId, status: 'MATCHED', size: 0, price: 0, traderSide: '', makerOrders: [], transactionHash: '', errMsg: null });
+    }
+    return polySettlementOf(orderId, trades);
   }
 
   private static cancelResult(body: unknown): PolyCancelResult {

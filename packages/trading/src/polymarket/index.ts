@@ -100,3 +100,14 @@ export {
   type PolyPostOrderResult,
   type PolyReportContext,
 } from './wire.ts';
+export {
+  isPolyTradeReader,
+  parsePolyTrade,
+  polyOrderSharesIn,
+  polySettlementOf,
+  type PolyOrderSettlement,
+  type PolySettlementState,
+  type PolyTradeReader,
+  type PolyTradeRecord,
+  type PolyTradeStatus,
+} from './trades.ts';
