@@ -53,6 +53,7 @@ test('/metrics exposes every operator metric and the values move during a simula
     for (const [name, type] of [
       ['parity_md_messages_total', 'counter'],
       ['parity_md_fast_frames_total', 'counter'],
+      ['parity_poly_trade_outcomes_total', 'counter'],
       ['parity_book_resyncs_total', 'counter'],
       ['parity_detection_latency_seconds', 'histogram'],
       ['parity_order_latency_seconds', 'histogram'],

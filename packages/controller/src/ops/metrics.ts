@@ -22,6 +22,7 @@ export interface ParityMetrics {
   breakerTripped: Gauge;
   tradersConnected: Gauge<'venue'>;
   dropped: Counter<'reason'>;
+  polyTradeOutcomes: Counter<'outcome'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMetrics {
@@ -64,5 +65,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMe
     breakerTripped: new Gauge({ name: 'parity_breaker_tripped', help: '1 when the circuit breaker (or kill switch) stops new trades', registers: r }),
     tradersConnected: new Gauge({ name: 'parity_traders_connected', help: 'Authenticated remote traders connected, per venue', labelNames: ['venue'], registers: r }),
     dropped: new Counter({ name: 'parity_opportunities_dropped_total', help: 'Opportunities not executed, per reason', labelNames: ['reason'], registers: r }),
+    polyTradeOutcomes: new Counter({
+      name: 'parity_poly_trade_outcomes_total',
+      help: 'Matched Polymarket legs followed on-chain: confirmed, failed (fill taken back, other leg unwound) or gave_up (still unsettled at the limit)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
   };
 }

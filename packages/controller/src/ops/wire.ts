@@ -238,6 +238,7 @@ export function wireOps(o: WireOptions): OpsWiring {
     metrics.dropped.inc({ reason: d.reason });
     hub.markOpportunity(d.opportunityId, `dropped: ${d.reason}`);
   });
+  executor.on('settlement', (e) => metrics.polyTradeOutcomes.inc({ outcome: e.outcome }));
   breaker.on('trip', () => hub.notify('breaker', breakerView()));
   breaker.on('reset', () => hub.notify('breaker', breakerView()));
   const tradersChanged = (): void => {
