@@ -86,7 +86,7 @@ export interface SimFaults {
 
 export interface SimHandle {
   urls: SimUrls;
-  /** Every variable of the env file (/work/notes/pairs-format.md). */
+  /** Every variable of the env file (README.md, "Configuration"). */
   env: Record<string, string>;
   /** Write the env file, the Kalshi PEM and the pairs file (next to it); returns their paths. */
   writeEnvFile(path: string): Promise<{ envPath: string; pemPath: string; pairsPath: string }>;

@@ -1,4 +1,4 @@
-// Paired candidates -> PAIRS_FILE entries (/work/notes/pairs-format.md) and controller Pairs.
+// Paired candidates -> PAIRS_FILE entries (README.md, "Pairs file") and controller Pairs.
 // Only verdict "paired" ever leaves discovery as a pair: review and rejected candidates never do.
 
 import { writeFileSync, mkdirSync } from 'node:fs';

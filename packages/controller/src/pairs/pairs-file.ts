@@ -1,5 +1,5 @@
 // PAIRS_FILE: the pairs to trade, YAML or JSON (same structure; JSON is read as YAML 1.2, so one
-// parser gives source positions for both). Format: /work/notes/pairs-format.md —
+// parser gives source positions for both). Format: README.md, "Pairs file" —
 //
 //   version: 1
 //   pairs:

@@ -14,7 +14,7 @@ import { LEAGUES, isoDate, kalshiDate, type League } from './teams.ts';
 
 const log = logger.child({ mod: 'sim-scenario' });
 
-/** One line of the pairs file (/work/notes/pairs-format.md). */
+/** One line of the pairs file (README.md, "Pairs file"). */
 export interface PairsFileEntry {
   id: string;
   description: string;
