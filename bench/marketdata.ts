@@ -124,7 +124,7 @@ const detector = new Detector(
     emitted++;
   },
 );
-store.onUpdate = detector.onPairsUpdated;
+store.useDetector(detector);
 for (const m of model) {
   const pair: Pair = { id: m.ticker, description: m.ticker, kalshiTicker: m.ticker, polyYesToken: m.yesToken, polyNoToken: m.noToken, source: 'file' };
   store.addPair(pair);
@@ -241,6 +241,9 @@ function generate(): void {
 
 const lat = new Float64Array(MESSAGES);
 let nLat = 0;
+/** Latencies of the messages that reached detection in JavaScript (the price screen passed). */
+const latDetect = new Float64Array(MESSAGES);
+let nDetect = 0;
 let tputMsgs = 0;
 let tputNs = 0n;
 /** CPU time (user + system, all threads of the process) spent in the throughput loops, µs. */
@@ -299,7 +302,7 @@ function memoryLatencyNs(): number {
 function runThroughput(): void {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < CHUNK; k++) targets[k]!.handleText(frames[k]!.toString(), Date.now());
+  for (let k = 0; k < CHUNK; k++) targets[k]!.handleFrame(frames[k]!, Date.now());
   tputNs += process.hrtime.bigint() - t0;
   const c = process.cpuUsage(c0);
   tputCpuUs += c.user + c.system;
@@ -307,11 +310,14 @@ function runThroughput(): void {
 }
 
 function runLatency(): void {
+  const st = detector.stats;
   for (let k = 0; k < CHUNK; k++) {
+    const e0 = st.evaluations;
     const t0 = process.hrtime.bigint();
-    targets[k]!.handleText(frames[k]!.toString(), Date.now());
+    targets[k]!.handleFrame(frames[k]!, Date.now());
     const dt = process.hrtime.bigint() - t0;
     if (nLat < lat.length) lat[nLat++] = Number(dt) / 1000;
+    if (st.evaluations !== e0) latDetect[nDetect++] = Number(dt) / 1000;
   }
 }
 
@@ -342,6 +348,8 @@ if (parseSink < 0) throw new Error('unreachable');
 
 const sorted = lat.subarray(0, nLat).sort();
 const pct = (p: number): number => sorted[Math.min(nLat - 1, Math.floor((p / 100) * nLat))]!;
+const sortedDetect = latDetect.subarray(0, nDetect).sort();
+const pctDetect = (p: number): number => (nDetect > 0 ? sortedDetect[Math.min(nDetect - 1, Math.floor((p / 100) * nDetect))]! : 0);
 const stats = { k: kalshi.stats, poly: shards.reduce((a, s) => a + s.stats.badFrames + s.stats.drift, 0) };
 if (stats.k.gaps + stats.k.badFrames + stats.poly + store.badFrames.total > 0) throw new Error(`the replay was not clean: ${JSON.stringify(stats)}`);
 let tradeable = 0;
@@ -361,6 +369,10 @@ process.stdout.write(
     p95_us: round(pct(95)),
     p999_us: round(pct(99.9)),
     max_us: round(sorted[nLat - 1]!),
+    // Messages whose price screen passed, so detection ran in JavaScript (sizing, fees, the Opportunity).
+    detect_share: round(nDetect / nLat, 4),
+    detect_p50_us: round(pctDetect(50)),
+    detect_p99_us: round(pctDetect(99)),
     decode_only_msgs_per_s: Math.round(decodeMsgs / (decodeCpuUs / 1e6)),
     json_parse_only_msgs_per_s: Math.round(parseMsgs / (parseCpuUs / 1e6)),
     pipeline_over_parse: round(tputCpuUs / tputMsgs / (parseCpuUs / parseMsgs)),

@@ -74,7 +74,7 @@ export function assembleMarketDataApp(parts: MarketDataAppParts): MarketDataApp 
     const w = warmUpDetection(config.detection, config.warmUpRounds, log);
     log.debug({ rounds: w.rounds, opportunities: w.opportunities, ms: Math.round(w.ms) }, 'detection warmed up');
   }
-  store.onUpdate = detector.onPairsUpdated;
+  store.useDetector(detector);
   const feeds = new MarketDataFeeds(registry, store, detector, fees, parts.kalshiFeed(store), parts.polyFeed(store));
   let stopped = false;
   return {

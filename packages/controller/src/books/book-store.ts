@@ -8,6 +8,7 @@ import { logger as rootLogger } from '@parity/trading';
 import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
 import type { KalshiBookSink } from '@parity/trading/kalshi/market-data.ts';
 import type { PolyBookSide, PolyBookSink } from '@parity/trading/polymarket/market-data.ts';
+import { core, type MdCore } from '@parity/mdcore';
 import type { Pair } from '../model.ts';
 import { BadFrameLog } from './bad-frames.ts';
 import { KalshiBook, type BookOwner } from './kalshi-book.ts';
@@ -22,6 +23,21 @@ export interface SubscriptionChange {
 
 export type PairUpdateHook = (pairs: readonly PairState[]) => void;
 
+export interface BookStoreOptions {
+  /**
+   * Keep ladders in the native market-data core, so the feeds can apply most frames there
+   * (default: whenever the core is loaded). false = TypeScript ladders (the reference).
+   */
+  native?: boolean;
+}
+
+/** What the store needs of detection to let the native core screen prices (Detector). */
+export interface ScreenedConsumer {
+  readonly onPairsUpdated: PairUpdateHook;
+  /** Most two asks may cost together, Px, for a change to be worth reporting. */
+  readonly screenBudgetPx: number;
+}
+
 export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
   readonly kalshiBooks = new Map<string, KalshiBook>();
   readonly polyBooks = new Map<string, PolyTokenBook>();
@@ -29,14 +45,46 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
   readonly badFrames: BadFrameLog;
   /** Invalidations received (books marked not tradeable), per venue. */
   readonly invalidations: Record<Platform, number> = { kalshi: 0, polymarket: 0 };
-  /** Detection (or any consumer) — runs at the end of each frame for the pairs it touched. */
-  onUpdate: PairUpdateHook | null = null;
+  private hook: PairUpdateHook | null = null;
+  /** Price screen of the consumer (NaN = none: every change is reported to it). */
+  private screenBudgetPx = NaN;
   private readonly dirty: PairState[] = [];
   private readonly log: Logger;
+  /** The native core holding this store's ladders, or null. */
+  readonly native: MdCore | null;
 
-  constructor(log: Logger = rootLogger.child({ mod: 'books' })) {
+  constructor(log: Logger = rootLogger.child({ mod: 'books' }), opts: BookStoreOptions = {}) {
     this.log = log;
     this.badFrames = new BadFrameLog(log);
+    this.native = opts.native === false ? null : core;
+  }
+
+  /** Any consumer — runs at the end of each frame for the pairs it touched; sees every change. */
+  get onUpdate(): PairUpdateHook | null {
+    return this.hook;
+  }
+  set onUpdate(hook: PairUpdateHook | null) {
+    this.hook = hook;
+    this.setScreen(NaN);
+  }
+
+  /**
+   * Detection as the consumer: changes that cannot pass its price screen may be settled without
+   * calling it (the native core counts them as screened evaluations).
+   */
+  useDetector(d: ScreenedConsumer): void {
+    this.hook = d.onPairsUpdated;
+    this.setScreen(d.screenBudgetPx);
+  }
+
+  /** Wrap the consumer (timing, metrics) keeping its price screen. */
+  wrapUpdate(wrap: (hook: PairUpdateHook) => PairUpdateHook): void {
+    if (this.hook) this.hook = wrap(this.hook);
+  }
+
+  private setScreen(px: number): void {
+    this.screenBudgetPx = px;
+    for (const ps of this.pairs.values()) ps.setScreenBudget(px);
   }
 
   /** Add a pair; returns the venue markets that are new (to subscribe). */
@@ -45,7 +93,7 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
     const change: SubscriptionChange = { kalshiTickers: [], polyAssets: [] };
     let k = this.kalshiBooks.get(pair.kalshiTicker);
     if (!k) {
-      k = new KalshiBook(pair.kalshiTicker);
+      k = new KalshiBook(pair.kalshiTicker, this.native);
       k.owner = this;
       this.kalshiBooks.set(pair.kalshiTicker, k);
       change.kalshiTickers.push(pair.kalshiTicker);
@@ -53,7 +101,7 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
     const token = (id: string): PolyTokenBook => {
       let b = this.polyBooks.get(id);
       if (!b) {
-        b = new PolyTokenBook(id);
+        b = new PolyTokenBook(id, this.native);
         b.owner = this;
         this.polyBooks.set(id, b);
         change.polyAssets.push(id);
@@ -61,9 +109,11 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
       return b;
     };
     const ps = new PairState(pair, k, token(pair.polyYesToken), token(pair.polyNoToken));
+    ps.setScreenBudget(this.screenBudgetPx);
     for (const b of [k, ps.polyYesBook, ps.polyNoBook]) {
       if (!b.pairs.includes(ps)) b.pairs.push(ps);
       b.soloPair = b.pairs.length === 1 ? b.pairs[0]! : null;
+      b.pairsChanged();
     }
     this.pairs.set(pair.id, ps);
     return change;
@@ -75,21 +125,22 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
     const ps = this.pairs.get(id);
     if (!ps) return change;
     this.pairs.delete(id);
-    const drop = <T extends { pairs: PairState[]; soloPair: PairState | null }>(b: T): boolean => {
+    const drop = (b: KalshiBook | PolyTokenBook): boolean => {
       const i = b.pairs.indexOf(ps);
       if (i >= 0) b.pairs.splice(i, 1);
       b.soloPair = b.pairs.length === 1 ? b.pairs[0]! : null;
+      b.pairsChanged();
       return b.pairs.length === 0;
     };
     if (drop(ps.kalshi)) {
       this.kalshiBooks.delete(ps.kalshi.ticker);
-      ps.kalshi.attached = false;
+      ps.kalshi.detach();
       change.kalshiTickers.push(ps.kalshi.ticker);
     }
     for (const b of [ps.polyYesBook, ps.polyNoBook]) {
       if (this.polyBooks.get(b.assetId) === b && drop(b)) {
         this.polyBooks.delete(b.assetId);
-        b.attached = false;
+        b.detach();
         change.polyAssets.push(b.assetId);
       }
     }
@@ -177,7 +228,7 @@ export class BookStore implements KalshiBookSink, PolyBookSink, BookOwner {
     const d = this.dirty;
     if (d.length === 0) return;
     try {
-      this.onUpdate?.(d);
+      this.hook?.(d);
     } catch (err) {
       // Detection must never take the feed down; the error is a bug to fix, so log it loudly.
       this.log.error({ err: (err as Error).stack ?? String(err) }, 'pair update hook failed');

@@ -11,9 +11,36 @@ import type { Px, Qty } from '@parity/trading';
 
 export type LadderKind = 'bids' | 'asks';
 
+/** One side of a book, whichever implementation holds it (this class, or the native core's). */
+export interface BookLadder {
+  /** True for asks (stored descending), false for bids (stored ascending). */
+  readonly asks: boolean;
+  /** Number of levels. */
+  readonly n: number;
+  clear(): void;
+  /** Best price, or -1 when the side is empty. */
+  bestPx(): Px;
+  /** Size at the best price, or 0 when the side is empty. */
+  bestQty(): Qty;
+  /** Price of the i-th level counted from the best (0 = best). */
+  pxAt(i: number): Px;
+  /** Size of the i-th level counted from the best (0 = best). */
+  qtyAt(i: number): Qty;
+  /** Size at an exact price, 0 when absent. */
+  sizeAt(price: Px): Qty;
+  /** Absolute level replacement (Polymarket): size 0 removes the level. */
+  set(price: Px, qty: Qty): void;
+  /** Signed change of a level's size (Kalshi deltas); returns the level's new size. */
+  add(price: Px, delta: Qty): Qty;
+  /** Replace the whole side from flat [px, qty, …] pairs in any order. */
+  replaceFlat(levels: readonly number[]): void;
+  /** Copy of the levels from best to worst. */
+  toArray(): Array<[Px, Qty]>;
+}
+
 const INITIAL_CAPACITY = 16;
 
-export class Ladder {
+export class Ladder implements BookLadder {
   /** Levels as [px, qty] pairs (level k at 2k, 2k + 1), sorted so that the best is level n - 1. */
   private lv: Float64Array;
   /** Number of levels. */

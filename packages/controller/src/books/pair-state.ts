@@ -6,7 +6,8 @@ import { PX_ONE, type OutcomeSide, type Platform, type Px, type Qty } from '@par
 import type { Pair } from '../model.ts';
 import type { FeeSlot, KalshiLegFee, PolyLegFee } from '../detection/fees.ts';
 import type { KalshiBook } from './kalshi-book.ts';
-import type { Ladder } from './ladder.ts';
+import { P_BUDGET, P_KNO, P_KYES, P_PNO, P_PYES, P_SCREENS, SLOT, slots } from '@parity/mdcore';
+import type { BookLadder } from './ladder.ts';
 import type { PolyTokenBook } from './poly-book.ts';
 
 /** One buyable outcome: the prices and sizes at which `side` can be bought now, best first. */
@@ -16,7 +17,7 @@ export interface AskLeg {
   /** Kalshi ticker or Polymarket token id. */
   readonly market: string;
   /** The ladder the asks come from. */
-  readonly ladder: Ladder;
+  readonly ladder: BookLadder;
   /** Kalshi derives asks from the opposite side's bids: ask price = $1 - bid price. */
   readonly invert: boolean;
 }
@@ -53,20 +54,17 @@ export class PairState {
   /** Detection's memory for this pair (repeat suppression). */
   lastEmitKey = '';
   lastEmitAtMs = 0;
-  /** Detection runs (tests, metrics). */
-  evaluations = 0;
+  /** Detection runs in JavaScript (see `evaluations`). */
+  private jsEvaluations = 0;
   /** Set by detection when the pair is first seen. */
   fees: PairFees | null = null;
   /**
-   * Best ask of each leg, Px (0 = none), kept current by the books on every change (tradeable or
-   * not): detection's first screen reads only these, so most updates cost no other book access.
-   * Books change through the book store, which refreshes these; code that writes ladders directly
-   * (tests) calls refreshAll().
+   * This pair's slot in the shared slots table: the best ask of each leg, Px (0 = none), kept
+   * current on every book change (tradeable or not) by the book store or the native core, and
+   * the price budget of detection's first screen. The screen reads only these, so most updates
+   * touch no other book. Code that writes ladders directly (tests) calls refreshAll().
    */
-  kYesAsk: Px = 0;
-  kNoAsk: Px = 0;
-  pYesAsk: Px = 0;
-  pNoAsk: Px = 0;
+  readonly slot: number;
 
   constructor(
     readonly pair: Pair,
@@ -78,7 +76,50 @@ export class PairState {
     this.kalshiNo = { platform: 'kalshi', side: 'no', market: pair.kalshiTicker, ladder: kalshi.yes, invert: true };
     this.polyYes = { platform: 'polymarket', side: 'yes', market: pair.polyYesToken, ladder: polyYesBook.asks, invert: false };
     this.polyNo = { platform: 'polymarket', side: 'no', market: pair.polyNoToken, ladder: polyNoBook.asks, invert: false };
+    this.slot = slots.alloc(this);
+    slots.f64[this.slot * SLOT + P_BUDGET] = NaN;
     this.refreshAll();
+  }
+
+  get kYesAsk(): Px {
+    return slots.f64[this.slot * SLOT + P_KYES]!;
+  }
+  set kYesAsk(v: Px) {
+    slots.f64[this.slot * SLOT + P_KYES] = v;
+  }
+  get kNoAsk(): Px {
+    return slots.f64[this.slot * SLOT + P_KNO]!;
+  }
+  set kNoAsk(v: Px) {
+    slots.f64[this.slot * SLOT + P_KNO] = v;
+  }
+  get pYesAsk(): Px {
+    return slots.f64[this.slot * SLOT + P_PYES]!;
+  }
+  set pYesAsk(v: Px) {
+    slots.f64[this.slot * SLOT + P_PYES] = v;
+  }
+  get pNoAsk(): Px {
+    return slots.f64[this.slot * SLOT + P_PNO]!;
+  }
+  set pNoAsk(v: Px) {
+    slots.f64[this.slot * SLOT + P_PNO] = v;
+  }
+
+  /** Detection runs (tests, metrics): in JavaScript, plus price screens the native core ran. */
+  get evaluations(): number {
+    return this.jsEvaluations + slots.f64[this.slot * SLOT + P_SCREENS]!;
+  }
+  set evaluations(v: number) {
+    this.jsEvaluations = v - slots.f64[this.slot * SLOT + P_SCREENS]!;
+  }
+
+  /**
+   * Detection's price screen (Detector.screenBudgetPx): the native core reports a change of this
+   * pair only when two asks fit in it. NaN = report every change (a consumer other than detection).
+   */
+  setScreenBudget(px: number): void {
+    slots.f64[this.slot * SLOT + P_BUDGET] = px;
   }
 
   /** Refresh every leg's ask (after ladders were written directly, not through the book store). */

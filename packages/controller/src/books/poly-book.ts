@@ -7,33 +7,109 @@ import { PX_ONE, type Px, type Qty } from '@parity/trading';
 import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
 import type { PolyBookHandle, PolyBookSide } from '@parity/trading/polymarket/market-data.ts';
 import type { BookOwner } from './kalshi-book.ts';
-import { Ladder } from './ladder.ts';
+import { BOOK_POLY, B_APPLIED, B_BEST_A, B_BEST_B, B_TRADEABLE, B_UPDATES, core, SLOT, slots, type MdCore } from '@parity/mdcore';
+import { Ladder, type BookLadder } from './ladder.ts';
+import { nativeBook } from './native-ladder.ts';
 import type { PairState } from './pair-state.ts';
 
-/** Also the feed's direct handle on this token (PolyBookHandle). */
+/** Also the feed's direct handle on this token (PolyBookHandle). Storage as in KalshiBook. */
 export class PolyTokenBook implements PolyBookHandle {
-  readonly bids = new Ladder('bids');
-  readonly asks = new Ladder('asks');
+  readonly bids: BookLadder;
+  readonly asks: BookLadder;
+  /** This book's slot in the shared slots table. */
+  readonly slot: number;
+  /** Its id in the native core; -1 when its ladders are TypeScript. */
+  readonly nativeId: number;
+  private readonly native: MdCore | null;
+  private whyNot = 'awaiting book';
   /** Tick size in Px (0 = unknown). */
   tickSize: Px = 0;
-  tradeable = false;
-  reason = 'awaiting book';
-  appliedAtMs = 0;
   live: FeedLiveness | null = null;
   /** Pairs that use this token, as their YES or NO token. */
   readonly pairs: PairState[] = [];
   /** pairs[0] when it is the only one (the common case). */
   soloPair: PairState | null = null;
-  /** Best bid and ask, Px (-1 = empty side), kept with every change (see KalshiBook.bestYes). */
-  bestBid: Px = -1;
-  bestAsk: Px = -1;
-  updates = 0;
   /** False once the store dropped this book (the feed then resolves a new handle). */
   attached = true;
   /** Set by the book store. */
   owner: BookOwner | null = null;
 
-  constructor(readonly assetId: string) {}
+  constructor(
+    readonly assetId: string,
+    native: MdCore | null = core,
+  ) {
+    this.slot = slots.alloc(this);
+    this.bestBid = -1;
+    this.bestAsk = -1;
+    this.native = native;
+    if (native) {
+      const b = nativeBook(native, BOOK_POLY, this.slot, this, ['bids', 'asks']);
+      this.nativeId = b.id;
+      this.bids = b.a;
+      this.asks = b.b;
+    } else {
+      this.nativeId = -1;
+      this.bids = new Ladder('bids');
+      this.asks = new Ladder('asks');
+    }
+  }
+
+  get tradeable(): boolean {
+    return slots.f64[this.slot * SLOT + B_TRADEABLE] === 1;
+  }
+  set tradeable(v: boolean) {
+    slots.f64[this.slot * SLOT + B_TRADEABLE] = v ? 1 : 0;
+  }
+  /** Why the book is not tradeable; '' when it is. */
+  get reason(): string {
+    return this.tradeable ? '' : this.whyNot;
+  }
+  set reason(v: string) {
+    this.whyNot = v;
+  }
+  get appliedAtMs(): number {
+    return slots.f64[this.slot * SLOT + B_APPLIED]!;
+  }
+  set appliedAtMs(v: number) {
+    slots.f64[this.slot * SLOT + B_APPLIED] = v;
+  }
+  /** Best bid and ask, Px (-1 = empty side), kept with every change (see KalshiBook.bestYes). */
+  get bestBid(): Px {
+    return slots.f64[this.slot * SLOT + B_BEST_A]!;
+  }
+  set bestBid(v: Px) {
+    slots.f64[this.slot * SLOT + B_BEST_A] = v;
+  }
+  get bestAsk(): Px {
+    return slots.f64[this.slot * SLOT + B_BEST_B]!;
+  }
+  set bestAsk(v: Px) {
+    slots.f64[this.slot * SLOT + B_BEST_B] = v;
+  }
+  get updates(): number {
+    return slots.f64[this.slot * SLOT + B_UPDATES]!;
+  }
+  set updates(v: number) {
+    slots.f64[this.slot * SLOT + B_UPDATES] = v;
+  }
+
+  /** The store changed this book's pairs: tell the core which pair (and which of its tokens) its changes refresh. */
+  pairsChanged(): void {
+    const solo = this.attached ? this.soloPair : null;
+    const role = solo ? (solo.polyYesBook === this ? 1 : 0) | (solo.polyNoBook === this ? 2 : 0) : 0;
+    this.native?.bookSet(this.nativeId, this.attached ? 1 : 0, solo ? solo.slot : -1, role);
+  }
+
+  /** The store dropped this book: no feed may write it any more. */
+  detach(): void {
+    this.attached = false;
+    this.pairsChanged();
+  }
+
+  /** The native core applied changes to this book: report them (checks follow via verify when needed). */
+  nativeApplied(): void {
+    this.owner?.polyChanged(this);
+  }
 
   /** The feed's hot path: set a level and report the change. */
   level(side: PolyBookSide, price: Px, size: Qty, atMs: number): void {

@@ -56,7 +56,7 @@ export class Detector {
   private bestYes: AskLeg | null = null;
   private bestNo: AskLeg | null = null;
   /** Most two asks may cost together (Px) before fees for any type to reach the minimum edge. */
-  private readonly budgetPx: number;
+  readonly screenBudgetPx: number;
 
   constructor(
     readonly config: DetectionConfig,
@@ -66,7 +66,7 @@ export class Detector {
     log?: Logger,
   ) {
     this.sizer = new ArbSizer(config);
-    this.budgetPx = Math.floor((CONTRACT_MICROS - config.minEdgeMicros) / 100);
+    this.screenBudgetPx = Math.floor((CONTRACT_MICROS - config.minEdgeMicros) / 100);
     this.log = log ?? rootLogger.child({ mod: 'detect' });
   }
 
@@ -117,7 +117,7 @@ export class Detector {
     const knPx = ps.kNoAsk;
     const pyPx = ps.pYesAsk;
     const pnPx = ps.pNoAsk;
-    const budgetPx = this.budgetPx;
+    const budgetPx = this.screenBudgetPx;
     if (
       !(pyPx > 0 && knPx > 0 && pyPx + knPx <= budgetPx) &&
       !(kyPx > 0 && pnPx > 0 && kyPx + pnPx <= budgetPx) &&

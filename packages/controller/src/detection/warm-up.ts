@@ -36,7 +36,7 @@ export function warmUpDetection(config: DetectionConfig, rounds = 4_000, log: Lo
     byType[o.type] = (byType[o.type] ?? 0) + 1;
   };
   const detector = new Detector({ ...config, repeatMs: 0 }, fees, found, () => nowMs, quiet);
-  store.onUpdate = detector.onPairsUpdated;
+  store.useDetector(detector);
   const pair: Pair = { id: 'warm-up', description: 'warm-up', kalshiTicker: 'WARM-UP', polyYesToken: '1', polyNoToken: '2', source: 'file' };
   store.addPair(pair);
   fees.setKalshi(pair.kalshiTicker, { feeType: 'quadratic', feeMultiplier: 1 });

@@ -9,7 +9,7 @@ import type { ExecutionConfig } from '../config/execution.ts';
 import type { ExecutionHandle } from '../execution/attach.ts';
 import type { Opportunity } from '../model.ts';
 import type { TraderServer } from '../traders/server.ts';
-import type { Ladder } from '../books/ladder.ts';
+import type { BookLadder } from '../books/ladder.ts';
 import type { ConfirmGate } from './confirm.ts';
 import type { BookSideView, BreakerView, ExecutionView, OpsHub, PairBooksView, PairView } from './hub.ts';
 import type { HeartbeatStatus } from './heartbeat.ts';
@@ -35,7 +35,7 @@ const usd = (m: Micros): string => formatUsd(m).replace('$', '');
 const dollars = (m: Micros): number => m / 1_000_000;
 const DEPTH = 8;
 
-function levels(l: Ladder, invert: boolean): [string, string][] {
+function levels(l: BookLadder, invert: boolean): [string, string][] {
   const out: [string, string][] = [];
   const n = Math.min(l.n, DEPTH);
   for (let i = 0; i < n; i++) {
@@ -103,7 +103,7 @@ export function wireOps(o: WireOptions): OpsWiring {
     const ps = app.store.pairs.get(pairId);
     if (!ps) return null;
     const now = Date.now();
-    const side = (bids: Ladder, asks: Ladder, invertAsks: boolean): BookSideView => ({ bids: levels(bids, false), asks: levels(asks, invertAsks) });
+    const side = (bids: BookLadder, asks: BookLadder, invertAsks: boolean): BookSideView => ({ bids: levels(bids, false), asks: levels(asks, invertAsks) });
     const kAge = ps.kalshi.confirmedAtMs();
     const pAge = Math.min(ps.polyYesBook.confirmedAtMs(), ps.polyNoBook.confirmedAtMs());
     return {
@@ -252,10 +252,10 @@ export function wireOps(o: WireOptions): OpsWiring {
 
   // Detection timing: one pass of the detector per market-data frame, sampled (1 frame in 16) so
   // the clock reads and the histogram update stay off most frames of the hot path.
-  const detect = app.store.onUpdate;
-  if (detect) {
+  // (Changes the native core settles at its price screen never reach this hook.)
+  app.store.wrapUpdate((detect) => {
     let n = 0;
-    app.store.onUpdate = (ps) => {
+    return (ps) => {
       if ((++n & 15) !== 0) {
         detect(ps);
         return;
@@ -264,7 +264,7 @@ export function wireOps(o: WireOptions): OpsWiring {
       detect(ps);
       metrics.detectionLatency.observe(Number(process.hrtime.bigint() - t0) / 1e9);
     };
-  }
+  });
 
   // Periodic: market-data counters, gauges, P&L series.
   const last: Record<string, FeedStats> = {};

@@ -19,6 +19,7 @@ import { logger as rootLogger } from '../log.ts';
 import { parsePx, parseScaled, PX_ONE, type Px, type Qty } from '../units.ts';
 import type { OutcomeSide } from '../execution/types.ts';
 import { KeyTable } from '../key-table.ts';
+import { core as mdcore, ENTRY_BIND, ENTRY_DELETE, ENTRY_SYNCED, FRAME_CONSUMED, FRAME_DECLINE, FRAME_REPORT, out, type MdCore, type MdIndex } from '@parity/mdcore';
 import { KalshiDeltaFrame, readKalshiDelta } from './delta-frame.ts';
 import {
   backoffDelayMs,
@@ -56,6 +57,13 @@ export interface KalshiBookHandle {
   readonly attached: boolean;
   /** Same contract as KalshiBookSink.kalshiDelta for this market. */
   delta(side: OutcomeSide, price: Px, delta: Qty, atMs: number): boolean;
+  /** The book's id in the native market-data core (>= 0 when the core may apply deltas to it). */
+  readonly nativeId?: number;
+  /**
+   * The core applied a delta to this book and left the rest to JavaScript: check and report it
+   * as `delta` would have. False = inconsistent (resync).
+   */
+  nativeApplied?(): boolean;
 }
 
 export interface KalshiSessionOptions {
@@ -63,26 +71,45 @@ export interface KalshiSessionOptions {
   resyncTimeoutMs?: number;
   /** Tickers per subscribe / update_subscription command. Default 500. */
   commandChunk?: number;
-  /** Read well-formed deltas in place instead of JSON.parse (delta-frame.ts). Default true; false for comparison tests. */
+  /**
+   * Read well-formed deltas in place instead of JSON.parse: in the native market-data core when
+   * it is loaded and the book is native, else delta-frame.ts. Default true; false = the reference
+   * path (comparison tests).
+   */
   fastPath?: boolean;
   log?: Logger;
 }
 
-interface TickerState {
-  /** The ticker (the string the session was given: its hash is cached, the book store has the same one). */
-  readonly ticker: string;
-  /** A snapshot was applied since subscribe or the last invalidation; deltas apply only then. */
-  synced: boolean;
+class TickerState {
   /** A get_snapshot is outstanding (ms since epoch when sent), 0 when none. */
-  resyncSentAtMs: number;
+  resyncSentAtMs = 0;
   /** Consecutive resyncs that produced an unusable snapshot (backs off the next request). */
-  failures: number;
+  failures = 0;
   /** Earliest time the next resync request may be sent (backoff after failures). */
-  nextResyncAtMs: number;
+  nextResyncAtMs = 0;
   /** Kalshi said the market does not exist (error 16): not subscribed until the next connection. */
-  missing: boolean;
+  missing = false;
   /** The sink's handle on this market's book (resolved on first delta). */
-  handle: KalshiBookHandle | null;
+  handle: KalshiBookHandle | null = null;
+  private inSync = false;
+
+  constructor(
+    /** The ticker (the string the session was given: its hash is cached, the book store has the same one). */
+    readonly ticker: string,
+    /** Its entry in the session's native index (-1 = no native core). */
+    readonly entry: number,
+    private readonly native: { core: MdCore; ix: MdIndex } | null,
+  ) {}
+
+  /** A snapshot was applied since subscribe or the last invalidation; deltas apply only then. */
+  get synced(): boolean {
+    return this.inSync;
+  }
+  set synced(v: boolean) {
+    if (v === this.inSync) return;
+    this.inSync = v;
+    this.native?.core.indexEntry(this.native.ix, this.entry, ENTRY_SYNCED, v ? 1 : 0);
+  }
 }
 
 interface PendingCommand {
@@ -93,8 +120,10 @@ interface PendingCommand {
 
 export interface KalshiSessionStats {
   messages: number;
-  /** Messages read by the in-place fast path (delta-frame.ts); the rest went through JSON.parse. */
+  /** Messages read by a fast path (the native core or delta-frame.ts); the rest went through JSON.parse. */
   fastFrames: number;
+  /** Of those, messages the native core read and applied itself. */
+  nativeFrames: number;
   snapshots: number;
   deltas: number;
   gaps: number;
@@ -116,7 +145,7 @@ const TERMINAL_ERROR_CODES = new Set([10, 17, 25]);
 export class KalshiBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
   readonly stats: KalshiSessionStats = {
-    messages: 0, fastFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
+    messages: 0, fastFrames: 0, nativeFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
   private readonly tickers = new Map<string, TickerState>();
   /** The same states, looked up in place inside a frame (the fast path). */
@@ -138,6 +167,10 @@ export class KalshiBookSession {
   /** Level buffers reused across snapshots. */
   private yesBuf: number[] = [];
   private noBuf: number[] = [];
+  /** The native core and this session's index in it (null = TypeScript only). */
+  private native: { core: MdCore; ix: MdIndex } | null;
+  /** Ticker states by native index entry. */
+  private readonly byEntry: Array<TickerState | undefined> = [];
 
   constructor(
     private readonly sink: KalshiBookSink,
@@ -149,6 +182,7 @@ export class KalshiBookSession {
     this.chunk = opts.commandChunk ?? 500;
     this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'kalshi-md' });
+    this.native = this.fastPath && mdcore ? { core: mdcore, ix: mdcore.indexNew() } : null;
   }
 
   /** Subscription id of the order-book channel (0 until subscribed). */
@@ -172,7 +206,7 @@ export class KalshiBookSession {
     const fresh: string[] = [];
     for (const t of tickers) {
       if (this.tickers.has(t)) continue;
-      const st: TickerState = { ticker: t, synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0, missing: false, handle: null };
+      const st = this.newState(t);
       this.tickers.set(t, st);
       this.index.set(t, st);
       fresh.push(t);
@@ -192,8 +226,11 @@ export class KalshiBookSession {
   remove(tickers: readonly string[]): void {
     const gone: string[] = [];
     for (const t of tickers) {
-      if (this.tickers.delete(t)) {
+      const st = this.tickers.get(t);
+      if (st) {
+        this.tickers.delete(t);
         this.index.delete(t);
+        this.dropState(st);
         gone.push(t);
       }
     }
@@ -226,6 +263,71 @@ export class KalshiBookSession {
       }
     }
     if (due) this.requestSnapshots(due, nowMs);
+  }
+
+  /**
+   * Process one frame as read off the socket. Never throws. Deltas that continue the sequence
+   * are applied by the native core when it can (one call, no decode); everything else, and
+   * anything the core declines (it then changed nothing), goes through handleText.
+   */
+  handleFrame(frame: Buffer, nowMs: number): void {
+    const n = this.native;
+    if (n !== null && this.fatal === null) {
+      const r = n.core.kalshiDelta(n.ix, frame, nowMs, this.sid, this.lastSeq + 1);
+      if (r !== FRAME_DECLINE) {
+        this.live.aliveAtMs = nowMs;
+        this.lastSeq++;
+        const s = this.stats;
+        s.messages++;
+        s.fastFrames++;
+        s.nativeFrames++;
+        if (r !== FRAME_CONSUMED) {
+          s.deltas++;
+          if (r === FRAME_REPORT) this.nativeReport(out.i[0]!, nowMs);
+        }
+        return;
+      }
+    }
+    this.handleText(frame.toString(), nowMs);
+  }
+
+  /** The core applied a delta and left checking and reporting to us. */
+  private nativeReport(entry: number, nowMs: number): void {
+    const st = this.byEntry[entry];
+    const h = st?.handle;
+    if (st && h?.nativeApplied && !h.nativeApplied()) this.unsync(st.ticker, st, 'inconsistent book after delta', nowMs);
+    this.sink.frameEnd();
+  }
+
+  private newState(ticker: string): TickerState {
+    const n = this.native;
+    let entry = -1;
+    if (n !== null) {
+      entry = n.core.indexSet(n.ix, ticker);
+      // A key the core cannot hold would be a market it never finds: serve this session in TypeScript.
+      if (entry < 0) this.native = null;
+    }
+    const st = new TickerState(ticker, entry, this.native);
+    if (entry >= 0) this.byEntry[entry] = st;
+    return st;
+  }
+
+  private dropState(st: TickerState): void {
+    st.synced = false;
+    const n = this.native;
+    if (n !== null && st.entry >= 0) {
+      n.core.indexEntry(n.ix, st.entry, ENTRY_DELETE, 0);
+      this.byEntry[st.entry] = undefined;
+    }
+  }
+
+  /** Point the core's entry at the market's current book (only a native book with a report hook). */
+  private bind(st: TickerState): void {
+    const n = this.native;
+    if (n === null || st.entry < 0) return;
+    const h = st.handle;
+    const id = h !== null && h.nativeApplied !== undefined && h.nativeId !== undefined ? h.nativeId : -1;
+    n.core.indexEntry(n.ix, st.entry, ENTRY_BIND, id);
   }
 
   /** Process one text frame. Never throws. */
@@ -518,7 +620,10 @@ export class KalshiBookSession {
     if (!st.synced) return; // waiting for its snapshot: never apply to an unsynced book
     this.stats.deltas++;
     let h = st.handle;
-    if (h === null || !h.attached) h = st.handle = this.sink.kalshiHandle?.(st.ticker) ?? null;
+    if (h === null || !h.attached) {
+      h = st.handle = this.sink.kalshiHandle?.(st.ticker) ?? null;
+      this.bind(st);
+    }
     const ok = h !== null ? h.delta(side, price, delta, nowMs) : this.sink.kalshiDelta(st.ticker, side, price, delta, nowMs);
     if (!ok) this.unsync(st.ticker, st, 'inconsistent book after delta', nowMs);
   }
@@ -666,7 +771,7 @@ export class KalshiMarketData {
   connects = 0;
   /** Totals over all sessions. */
   readonly totals: KalshiSessionStats = {
-    messages: 0, fastFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
+    messages: 0, fastFrames: 0, nativeFrames: 0, snapshots: 0, deltas: 0, gaps: 0, duplicates: 0, resyncRequests: 0, badFrames: 0, staleFrames: 0,
   };
 
   constructor(private readonly opts: KalshiMarketDataOptions) {
@@ -764,13 +869,13 @@ export class KalshiMarketData {
     });
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (!session || this.ws !== ws) return;
-      const text = isBinary ? '' : typeof data === 'string' ? data : data.toString();
       if (isBinary) {
         session.live.aliveAtMs = Date.now();
         this.opts.sink.badFrame('kalshi', 'binary frame', undefined, '');
         return;
       }
-      session.handleText(text, Date.now());
+      if (Buffer.isBuffer(data)) session.handleFrame(data, Date.now());
+      else session.handleText(typeof data === 'string' ? data : data.toString(), Date.now());
     });
     ws.on('ping', () => {
       if (session) session.live.aliveAtMs = Date.now();

@@ -28,6 +28,7 @@ import {
   type FeedLiveness,
 } from '../market-data-common.ts';
 import { KeyTable } from '../key-table.ts';
+import { core as mdcore, ENTRY_BIND, ENTRY_DELETE, ENTRY_SYNCED, FRAME_DECLINE, FRAME_REPORT, FRAME_VERIFY, out, type MdCore, type MdIndex } from '@parity/mdcore';
 import { PriceChangeFrame, readPriceChange } from './price-change-frame.ts';
 
 export type PolyBookSide = 'bid' | 'ask';
@@ -68,6 +69,10 @@ export interface PolyBookHandle {
   level(side: PolyBookSide, price: Px, size: Qty, atMs: number): void;
   /** Same contract as PolyBookSink.polyCheck for this token. */
   verify(bestBid: Px, bestAsk: Px): boolean;
+  /** The book's id in the native market-data core (>= 0 when the core may apply changes to it). */
+  readonly nativeId?: number;
+  /** The core applied changes to this book: report them as `level` would have (checks come via verify). */
+  nativeApplied?(): void;
 }
 
 export interface PolySessionOptions {
@@ -78,21 +83,38 @@ export interface PolySessionOptions {
   log?: Logger;
 }
 
-interface AssetState {
-  /** The token id (the string the session was given: hash cached, shared with the book store). */
-  readonly id: string;
+class AssetState {
   /** The sink's handle on this token's book (resolved on first change). */
-  handle: PolyBookHandle | null;
-  synced: boolean;
-  resyncSentAtMs: number;
-  failures: number;
-  nextResyncAtMs: number;
+  handle: PolyBookHandle | null = null;
+  resyncSentAtMs = 0;
+  failures = 0;
+  nextResyncAtMs = 0;
+  private inSync = false;
+
+  constructor(
+    /** The token id (the string the session was given: hash cached, shared with the book store). */
+    readonly id: string,
+    /** Its entry in the session's native index (-1 = no native core). */
+    readonly entry: number,
+    private readonly native: { core: MdCore; ix: MdIndex } | null,
+  ) {}
+
+  get synced(): boolean {
+    return this.inSync;
+  }
+  set synced(v: boolean) {
+    if (v === this.inSync) return;
+    this.inSync = v;
+    this.native?.core.indexEntry(this.native.ix, this.entry, ENTRY_SYNCED, v ? 1 : 0);
+  }
 }
 
 export interface PolySessionStats {
   messages: number;
-  /** Messages read by the in-place fast path (price-change-frame.ts); the rest went through JSON.parse. */
+  /** Messages read by a fast path (the native core or price-change-frame.ts); the rest went through JSON.parse. */
   fastFrames: number;
+  /** Of those, messages the native core read and applied itself. */
+  nativeFrames: number;
   books: number;
   priceChanges: number;
   drift: number;
@@ -105,7 +127,7 @@ const KNOWN_IGNORED = new Set(['last_trade_price', 'best_bid_ask', 'new_market',
 /** The protocol state of one Polymarket market-channel connection. */
 export class PolyBookSession {
   readonly live: FeedLiveness = { aliveAtMs: 0 };
-  readonly stats: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+  readonly stats: PolySessionStats = { messages: 0, fastFrames: 0, nativeFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
   private readonly assets = new Map<string, AssetState>();
   /** The same states, looked up in place inside a frame (the fast path). */
   private readonly index = new KeyTable<AssetState>();
@@ -124,6 +146,10 @@ export class PolyBookSession {
   private readonly fastPath: boolean;
   /** The fast path's decoded event, reused. */
   private readonly changeFrame = new PriceChangeFrame();
+  /** The native core and this session's index in it (null = TypeScript only). */
+  private native: { core: MdCore; ix: MdIndex } | null;
+  /** Asset states by native index entry. */
+  private readonly byEntry: Array<AssetState | undefined> = [];
 
   constructor(
     private readonly sink: PolyBookSink,
@@ -134,6 +160,7 @@ export class PolyBookSession {
     this.resyncTimeoutMs = opts.resyncTimeoutMs ?? 5_000;
     this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'poly-md' });
+    this.native = this.fastPath && mdcore ? { core: mdcore, ix: mdcore.indexNew() } : null;
   }
 
   get size(): number {
@@ -159,7 +186,7 @@ export class PolyBookSession {
     const fresh: string[] = [];
     for (const a of assetIds) {
       if (this.assets.has(a)) continue;
-      const st: AssetState = { id: a, handle: null, synced: false, resyncSentAtMs: 0, failures: 0, nextResyncAtMs: 0 };
+      const st = this.newState(a);
       this.assets.set(a, st);
       this.index.set(a, st);
       fresh.push(a);
@@ -171,7 +198,15 @@ export class PolyBookSession {
   }
 
   remove(assetIds: readonly string[]): void {
-    const gone = assetIds.filter((a) => this.assets.delete(a) && this.index.delete(a));
+    const gone: string[] = [];
+    for (const a of assetIds) {
+      const st = this.assets.get(a);
+      if (!st) continue;
+      this.assets.delete(a);
+      this.index.delete(a);
+      this.dropState(st);
+      gone.push(a);
+    }
     if (gone.length > 0 && this.started) this.send(JSON.stringify({ assets_ids: gone, operation: 'unsubscribe' }));
   }
 
@@ -197,6 +232,77 @@ export class PolyBookSession {
       }
     }
     if (due) this.resubscribe(due, nowMs);
+  }
+
+  /**
+   * Process one frame as read off the socket. Never throws. Price changes are applied by the
+   * native core when it can (one call, no decode); everything else, and anything the core
+   * declines (it then changed nothing), goes through handleText.
+   */
+  handleFrame(frame: Buffer, nowMs: number): void {
+    const n = this.native;
+    if (n !== null && this.fatal === null) {
+      const r = n.core.polyChange(n.ix, frame, nowMs);
+      if (r !== FRAME_DECLINE) {
+        this.live.aliveAtMs = nowMs;
+        const s = this.stats;
+        s.messages++;
+        s.fastFrames++;
+        s.nativeFrames++;
+        s.priceChanges += out.i[1]!;
+        if (r >= FRAME_REPORT) this.nativeReport(r, nowMs);
+        return;
+      }
+    }
+    this.handleText(frame.toString(), nowMs);
+  }
+
+  /** The core applied an event and left reporting (and, on FRAME_VERIFY, the checks) to us. */
+  private nativeReport(r: number, nowMs: number): void {
+    const t = this.touched;
+    t.length = 0;
+    const n = out.i[0]!;
+    for (let k = 0; k < n; k++) {
+      const st = this.byEntry[out.i[2 + k]!];
+      if (!st) continue;
+      this.touchedBid[t.length] = out.f[2 * k]!;
+      this.touchedAsk[t.length] = out.f[2 * k + 1]!;
+      t.push(st);
+    }
+    for (let k = 0; k < t.length; k++) t[k]!.handle?.nativeApplied?.();
+    if (r === FRAME_VERIFY) this.checkTouched(nowMs);
+    this.sink.frameEnd();
+  }
+
+  private newState(id: string): AssetState {
+    const n = this.native;
+    let entry = -1;
+    if (n !== null) {
+      entry = n.core.indexSet(n.ix, id);
+      // A key the core cannot hold would be a token it never finds: serve this session in TypeScript.
+      if (entry < 0) this.native = null;
+    }
+    const st = new AssetState(id, entry, this.native);
+    if (entry >= 0) this.byEntry[entry] = st;
+    return st;
+  }
+
+  private dropState(st: AssetState): void {
+    st.synced = false;
+    const n = this.native;
+    if (n !== null && st.entry >= 0) {
+      n.core.indexEntry(n.ix, st.entry, ENTRY_DELETE, 0);
+      this.byEntry[st.entry] = undefined;
+    }
+  }
+
+  /** Point the core's entry at the token's current book (only a native book with a report hook). */
+  private bind(st: AssetState): void {
+    const n = this.native;
+    if (n === null || st.entry < 0) return;
+    const h = st.handle;
+    const id = h !== null && h.nativeApplied !== undefined && h.nativeId !== undefined ? h.nativeId : -1;
+    n.core.indexEntry(n.ix, st.entry, ENTRY_BIND, id);
   }
 
   /** Process one text frame. Never throws. */
@@ -393,7 +499,10 @@ export class PolyBookSession {
   /** A readable change of a synced book (both paths end here): apply it and note the venue's top of book. */
   private setLevel(st: AssetState, side: PolyBookSide, price: Px, size: Qty, bestBid: Px, bestAsk: Px, nowMs: number): void {
     let h = st.handle;
-    if (h === null || !h.attached) h = st.handle = this.sink.polyHandle?.(st.id) ?? null;
+    if (h === null || !h.attached) {
+      h = st.handle = this.sink.polyHandle?.(st.id) ?? null;
+      this.bind(st);
+    }
     if (h !== null) h.level(side, price, size, nowMs);
     else this.sink.polyLevel(st.id, side, price, size, nowMs);
     const t = this.touched;
@@ -533,7 +642,7 @@ class PolyShard {
   reconnectTimer: NodeJS.Timeout | null = null;
   stopped = false;
   connects = 0;
-  readonly totals: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+  readonly totals: PolySessionStats = { messages: 0, fastFrames: 0, nativeFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
 
   constructor(
     readonly index: number,
@@ -572,7 +681,8 @@ class PolyShard {
         this.opts.sink.badFrame('polymarket', 'binary frame', undefined, '');
         return;
       }
-      session.handleText(typeof data === 'string' ? data : data.toString(), Date.now());
+      if (Buffer.isBuffer(data)) session.handleFrame(data, Date.now());
+      else session.handleText(typeof data === 'string' ? data : data.toString(), Date.now());
     });
     ws.on('unexpected-response', (_req, res) => {
       this.log.error({ shard: this.index, status: res.statusCode }, `Polymarket WebSocket upgrade refused with HTTP ${res.statusCode}`);
@@ -761,7 +871,7 @@ export class PolyMarketData {
   }
 
   stats(): PolySessionStats {
-    const out: PolySessionStats = { messages: 0, fastFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
+    const out: PolySessionStats = { messages: 0, fastFrames: 0, nativeFrames: 0, books: 0, priceChanges: 0, drift: 0, resyncRequests: 0, badFrames: 0 };
     for (const s of this.shards) {
       accumulate(out, s.totals);
       if (s.session) accumulate(out, s.session.stats);
