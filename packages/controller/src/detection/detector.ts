@@ -174,16 +174,16 @@ export class Detector {
     const b = this.best;
     const yesLeg = this.bestYes!;
     const noLeg = this.bestNo!;
-    const ageOf = (leg: AskLeg): number =>
-      nowMs - (leg.platform === 'kalshi' ? k.confirmedAtMs() : leg === ps.polyYes ? py.confirmedAtMs() : pn.confirmedAtMs());
-    const kalshiAge = yesLeg.platform === 'kalshi' ? ageOf(yesLeg) : noLeg.platform === 'kalshi' ? ageOf(noLeg) : nowMs - k.confirmedAtMs();
+    const ageOf = this.ageOf;
+    const kalshiAge =
+      yesLeg.platform === 'kalshi' ? ageOf(ps, yesLeg, nowMs) : noLeg.platform === 'kalshi' ? ageOf(ps, noLeg, nowMs) : nowMs - k.confirmedAtMs();
     const polyAge =
       yesLeg.platform === 'polymarket' && noLeg.platform === 'polymarket'
-        ? Math.max(ageOf(yesLeg), ageOf(noLeg))
+        ? Math.max(ageOf(ps, yesLeg, nowMs), ageOf(ps, noLeg, nowMs))
         : yesLeg.platform === 'polymarket'
-          ? ageOf(yesLeg)
+          ? ageOf(ps, yesLeg, nowMs)
           : noLeg.platform === 'polymarket'
-            ? ageOf(noLeg)
+            ? ageOf(ps, noLeg, nowMs)
             : Math.max(nowMs - py.confirmedAtMs(), nowMs - pn.confirmedAtMs());
     const fees = b.yesFee + b.noFee;
     return {
@@ -198,6 +198,12 @@ export class Detector {
       detectedAtMs: nowMs,
       bookAgeMs: { kalshi: kalshiAge, polymarket: polyAge },
     };
+  }
+
+  /** Age of a leg's book. (A method, not a closure in evaluate: no function object per opportunity.) */
+  private ageOf(this: void, ps: PairState, leg: AskLeg, nowMs: number): number {
+    const book = leg.platform === 'kalshi' ? ps.kalshi : leg === ps.polyYes ? ps.polyYesBook : ps.polyNoBook;
+    return nowMs - book.confirmedAtMs();
   }
 
   private tryType(type: ArbType, yes: AskLeg, no: AskLeg, yf: LegFeeModel, nf: LegFeeModel, ym: LegMinimums, nm: LegMinimums): void {

@@ -25,8 +25,12 @@ export interface LegFeeModel {
   readonly known: boolean;
   /** Conservative (rounded up) fee of one contract at `px`, micros. */
   perContract(px: Px): Micros;
-  /** Fee of one order that filled `qty[i]` at `px[i]` for i < n, micros. */
+  /** Fee of one order that filled `qty[i]` at `px[i]` for i < n, micros (= orderTotal(Σ fillFee)). */
   orderFee(px: ArrayLike<number>, qty: ArrayLike<number>, n: number): Micros;
+  /** The fee of one fill (one walked level) as it enters the order's total, micros. */
+  fillFee(px: Px, qty: Qty): Micros;
+  /** An order's fee from the sum of its fills' fillFee, micros. */
+  orderTotal(fillFees: Micros): Micros;
 }
 
 /** Per-contract fee tables shared by every market with the same parameters (few distinct sets). */
@@ -45,12 +49,14 @@ function table(key: string, fill: (px: Px) => Micros): Int32Array {
 export class KalshiLegFee implements LegFeeModel {
   readonly platform = 'kalshi' as const;
   private perPx: Int32Array;
+  private readonly fillOpts: { feeType: KalshiFeeParams['feeType']; feeMultiplier: number; rounding: 'centicent' };
   constructor(
     readonly params: KalshiFeeParams,
     readonly known: boolean,
   ) {
+    this.fillOpts = { feeType: params.feeType, feeMultiplier: params.feeMultiplier, rounding: 'centicent' };
     // Rounded up like one fill (to $0.0001), so the marginal estimate never undercuts orderFee's increments.
-    const opts = { feeType: params.feeType, feeMultiplier: params.feeMultiplier, rounding: 'centicent' as const };
+    const opts = this.fillOpts;
     this.perPx = table(`k:${params.feeType}:${params.feeMultiplier}`, (p) => kalshiTakerFeeMicros(p, ONE_CONTRACT, opts));
   }
 
@@ -59,11 +65,19 @@ export class KalshiLegFee implements LegFeeModel {
   }
 
   orderFee(px: ArrayLike<number>, qty: ArrayLike<number>, n: number): Micros {
-    // Each level's fills are rounded up to $0.0001 (§7.3); the order total is charged to the cent.
     let sum = 0;
-    const opts = { feeType: this.params.feeType, feeMultiplier: this.params.feeMultiplier, rounding: 'centicent' as const };
-    for (let i = 0; i < n; i++) sum += kalshiTakerFeeMicros(px[i]!, qty[i]!, opts);
-    return Math.ceil(sum / CENT_MICROS) * CENT_MICROS;
+    for (let i = 0; i < n; i++) sum += this.fillFee(px[i]!, qty[i]!);
+    return this.orderTotal(sum);
+  }
+
+  /** Each level's fills are rounded up to $0.0001 (§7.3)… */
+  fillFee(px: Px, qty: Qty): Micros {
+    return kalshiTakerFeeMicros(px, qty, this.fillOpts);
+  }
+
+  /** …and the order total is charged to the cent. */
+  orderTotal(fillFees: Micros): Micros {
+    return Math.ceil(fillFees / CENT_MICROS) * CENT_MICROS;
   }
 }
 
@@ -83,8 +97,17 @@ export class PolyLegFee implements LegFeeModel {
 
   orderFee(px: ArrayLike<number>, qty: ArrayLike<number>, n: number): Micros {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += polyTakerFeeMicros(px[i]!, qty[i]!, this.params, 'ceil');
+    for (let i = 0; i < n; i++) sum += this.fillFee(px[i]!, qty[i]!);
     return sum;
+  }
+
+  /** Charged per fill, rounded up to 5 decimals. */
+  fillFee(px: Px, qty: Qty): Micros {
+    return polyTakerFeeMicros(px, qty, this.params, 'ceil');
+  }
+
+  orderTotal(fillFees: Micros): Micros {
+    return fillFees;
   }
 }
 

@@ -74,18 +74,12 @@ export class SizedArb {
 
 export class ArbSizer {
   private readonly bp: Float64Array;
-  private readonly fillPx: Int32Array;
-  private readonly fillQty: Float64Array;
   private readonly trial = new SizedArb();
-  /** Leg fill results (scratch). */
-  private legCost = 0;
-  private legWorst = 0;
-  private legFee = 0;
+  private readonly yesCursor = new LegCursor();
+  private readonly noCursor = new LegCursor();
 
   constructor(readonly limits: SizingLimits) {
     this.bp = new Float64Array(2 * limits.maxLevels + 2);
-    this.fillPx = new Int32Array(limits.maxLevels + 1);
-    this.fillQty = new Float64Array(limits.maxLevels + 1);
   }
 
   /** Edge per contract of the best levels, micros (or -Infinity when a side is empty). */
@@ -156,7 +150,14 @@ export class ArbSizer {
     if (nb === 0) return false;
 
     // Exact economics at each boundary (whole contracts); keep the most profitable valid one.
+    // Boundaries grow, so each leg's walk continues where the previous boundary left it: every
+    // fully taken level is priced once, only the partly taken one again per boundary.
     const t = this.trial;
+    const yc = this.yesCursor;
+    const nc = this.noCursor;
+    const levels = L.maxLevels + 1;
+    yc.reset(yes, yesFee, levels);
+    nc.reset(no, noFee, levels);
     let found = false;
     let lastN = -1;
     for (let k = 0; k < nb; k++) {
@@ -164,14 +165,14 @@ export class ArbSizer {
       if (n === lastN || n <= 0 || n < L.minContracts) continue;
       lastN = n;
       if (n < yesMin.minQty || n < noMin.minQty) continue;
-      this.fill(yes, n, yesFee);
-      t.yesCost = this.legCost;
-      t.yesPx = this.legWorst;
-      t.yesFee = this.legFee;
-      this.fill(no, n, noFee);
-      t.noCost = this.legCost;
-      t.noPx = this.legWorst;
-      t.noFee = this.legFee;
+      yc.to(n);
+      t.yesCost = yc.cost;
+      t.yesPx = yc.worst;
+      t.yesFee = yc.fee;
+      nc.to(n);
+      t.noCost = nc.cost;
+      t.noPx = nc.worst;
+      t.noFee = nc.fee;
       if (t.yesPx * n < yesMin.minNotionalMicros || t.noPx * n < noMin.minNotionalMicros) continue;
       t.contracts = n;
       t.profit = n * PX_ONE - t.yesCost - t.noCost - t.yesFee - t.noFee;
@@ -185,27 +186,62 @@ export class ArbSizer {
     }
     return found;
   }
+}
 
-  /** Consume `n` Qty of a leg's asks from the best: cost, worst price and the order's fee. */
-  private fill(leg: AskLeg, n: Qty, fee: LegFeeModel): void {
-    let left = n;
-    let cost = 0;
-    let worst = 0;
-    let k = 0;
-    const levels = Math.min(leg.ladder.n, this.fillPx.length);
-    for (let i = 0; i < levels && left > 0; i++) {
-      const p = askPx(leg, i);
-      const avail = askQty(leg, i);
-      const q = avail < left ? avail : left;
-      this.fillPx[k] = p;
-      this.fillQty[k] = q;
-      k++;
-      cost += p * q;
-      worst = p;
-      left -= q;
+/**
+ * One leg's asks taken from the best for growing sizes n: the cost of the taken levels, the
+ * worst price reached and the fee the venue charges for that one order (fills priced per level).
+ */
+class LegCursor {
+  /** Results of the last to(n). */
+  cost = 0;
+  worst = 0;
+  fee = 0;
+  private leg: AskLeg | null = null;
+  private model: LegFeeModel | null = null;
+  private levels = 0;
+  /** Levels fully taken so far, and their size, cost and summed fill fees. */
+  private i = 0;
+  private usedQty = 0;
+  private usedCost = 0;
+  private usedFees = 0;
+  private lastPx = 0;
+
+  reset(leg: AskLeg, model: LegFeeModel, maxLevels: number): void {
+    this.leg = leg;
+    this.model = model;
+    this.levels = Math.min(leg.ladder.n, maxLevels);
+    this.i = 0;
+    this.usedQty = 0;
+    this.usedCost = 0;
+    this.usedFees = 0;
+    this.lastPx = 0;
+  }
+
+  /** Take `n` Qty (n never below the previous call's). */
+  to(n: Qty): void {
+    const leg = this.leg!;
+    const model = this.model!;
+    while (this.i < this.levels) {
+      const q = askQty(leg, this.i);
+      if (this.usedQty + q > n) break;
+      const p = askPx(leg, this.i);
+      this.usedQty += q;
+      this.usedCost += p * q;
+      this.usedFees += model.fillFee(p, q);
+      this.lastPx = p;
+      this.i++;
     }
-    this.legCost = cost;
-    this.legWorst = worst;
-    this.legFee = fee.orderFee(this.fillPx, this.fillQty, k);
+    const part = n - this.usedQty;
+    if (part > 0 && this.i < this.levels) {
+      const p = askPx(leg, this.i);
+      this.cost = this.usedCost + p * part;
+      this.worst = p;
+      this.fee = model.orderTotal(this.usedFees + model.fillFee(p, part));
+    } else {
+      this.cost = this.usedCost;
+      this.worst = this.lastPx;
+      this.fee = model.orderTotal(this.usedFees);
+    }
   }
 }

@@ -7,6 +7,7 @@ export interface ParityMetrics {
   registry: Registry;
   mdMessages: Counter<'venue'>;
   mdFastFrames: Counter<'venue'>;
+  mdNativeFrames: Counter<'venue'>;
   bookResyncs: Counter<'venue' | 'reason'>;
   badFrames: Counter<'venue'>;
   pairsTradeable: Gauge;
@@ -35,6 +36,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ParityMe
     mdFastFrames: new Counter({
       name: 'parity_md_fast_frames_total',
       help: 'Market-data messages read in place by the fast path (a falling share means the venue changed its frame layout)',
+      labelNames: ['venue'],
+      registers: r,
+    }),
+    mdNativeFrames: new Counter({
+      name: 'parity_md_native_frames_total',
+      help: 'Market-data messages read and applied by the native market-data core (0 when it is not loaded)',
       labelNames: ['venue'],
       registers: r,
     }),

@@ -49,6 +49,7 @@ function levels(l: BookLadder, invert: boolean): [string, string][] {
 interface FeedStats {
   messages: number;
   fastFrames?: number;
+  nativeFrames?: number;
   badFrames: number;
   resyncRequests: number;
   gaps?: number;
@@ -281,6 +282,8 @@ export function wireOps(o: WireOptions): OpsWiring {
       if (dm > 0) metrics.mdMessages.inc({ venue: v }, dm);
       const df = (s.fastFrames ?? 0) - (prev.fastFrames ?? 0);
       if (df > 0) metrics.mdFastFrames.inc({ venue: v }, df);
+      const dn = (s.nativeFrames ?? 0) - (prev.nativeFrames ?? 0);
+      if (dn > 0) metrics.mdNativeFrames.inc({ venue: v }, dn);
       const dr = s.resyncRequests - prev.resyncRequests;
       if (dr > 0) metrics.bookResyncs.inc({ venue: v, reason: 'resync' }, dr);
       const dg = (s.gaps ?? 0) - (prev.gaps ?? 0);

@@ -956,6 +956,7 @@ export class KalshiMarketData {
     const x = s.stats;
     t.messages += x.messages;
     t.fastFrames += x.fastFrames;
+    t.nativeFrames += x.nativeFrames;
     t.snapshots += x.snapshots;
     t.deltas += x.deltas;
     t.gaps += x.gaps;

@@ -99,8 +99,33 @@ export function polyTakerFeeMicros(
     checkPrice(price);
     return 0;
   }
+  if (params.exponent === 1) {
+    // Exact in doubles when it fits (detection prices every level of every candidate size):
+    // quanta = contracts × rate × p(1 − p) / 10^11, the fraction reduced by gcd(rate, 10^11).
+    checkPrice(price);
+    const g = gcd(params.ratePpm, 1e11);
+    const n = contracts * (params.ratePpm / g) * (price * (PX_ONE - price));
+    if (Number.isSafeInteger(n) && Number.isSafeInteger(contracts) && contracts >= 0) {
+      const d = 1e11 / g;
+      const r = n % d;
+      const q = (n - r) / d;
+      const up = r === 0 || rounding === 'floor' ? 0 : rounding === 'ceil' ? 1 : 2 * r >= d ? 1 : 0;
+      return (q + up) * Number(FEE_QUANTUM_MICROS);
+    }
+  }
   const { num, den } = feeFraction(price, contracts, params);
   return Number(roundDiv(num, den * FEE_QUANTUM_MICROS, rounding) * FEE_QUANTUM_MICROS);
+}
+
+/** Greatest common divisor of a non-negative integer and a positive one (1 when a is not an integer). */
+function gcd(a: number, b: number): number {
+  if (!Number.isSafeInteger(a) || a <= 0) return 1;
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
 /** Builder taker fee: flat bps of notional (price × size), in micros, rounded up (a budget figure). */
