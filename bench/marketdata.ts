@@ -1,5 +1,7 @@
 // bench marketdata: venue frames for 5,000 pairs replayed through the real hot path on one thread:
-// frame bytes -> text -> feed session (parse + field checks + seq / drift checks) -> book -> detection.
+// frame bytes -> feed session handleFrame (as the ws handler calls it) -> the native core (read,
+// seq check, book, pair asks, price screen) or, for what it declines, text -> parse -> book ->
+// detection. NATIVE_MARKET_DATA=0 measures the TypeScript path alone.
 //
 // Generated market data, shaped like the venues (and the simulator): Kalshi `orderbook_delta`
 // frames (fixed-point strings, one seq per sid) and Polymarket `price_change` frames carrying the
@@ -7,8 +9,8 @@
 // of every book so the stream is always consistent (no resyncs); 1% of the pairs are priced apart
 // across venues so detection also sizes and emits real opportunities.
 //
-// Frames are bytes, as read off a socket: each is decoded to text inside the timed region (the
-// ws handler does the same). Also measured in the same run, for scale: decoding alone, JSON.parse
+// Frames are bytes, as read off a socket, and enter the session as bytes inside the timed region
+// (the TypeScript path decodes them there). Also measured in the same run, for scale: decoding alone, JSON.parse
 // alone, and the latency of one cache miss (mem_latency_ns; 5,000 pairs' books do not fit in L2).
 //
 // Frames are generated in chunks outside the timed region. Even chunks measure throughput (one
@@ -18,6 +20,7 @@
 //
 //   npm run bench -- marketdata [--pairs 5000] [--messages 2000000]
 // prints {"bench":"marketdata","msgs_per_s","p50_us","p90_us","p95_us","p99_us","p999_us","max_us",
+//         "detect_share","detect_p50_us","detect_p99_us" (messages that reached detection in JS),
 //         "decode_only_msgs_per_s","json_parse_only_msgs_per_s","mem_latency_ns","rss_mb","pairs",…}
 
 import { cpus, loadavg } from 'node:os';
