@@ -6,104 +6,42 @@
 import { PX_ONE, type Px, type Qty } from '@parity/trading';
 import type { FeedLiveness } from '@parity/trading/market-data-common.ts';
 import type { PolyBookHandle, PolyBookSide } from '@parity/trading/polymarket/market-data.ts';
-import type { BookOwner } from './kalshi-book.ts';
-import { BOOK_POLY, B_APPLIED, B_BEST_A, B_BEST_B, B_TRADEABLE, B_UPDATES, core, SLOT, slots, type MdCore } from '@parity/mdcore';
-import { Ladder, type BookLadder } from './ladder.ts';
-import { nativeBook } from './native-ladder.ts';
+import { BOOK_POLY, core, type MdCore } from '@parity/mdcore';
+import type { BookLadder } from './ladder.ts';
 import type { PairState } from './pair-state.ts';
+import { SlotBook } from './slot-book.ts';
 
 /** Also the feed's direct handle on this token (PolyBookHandle). Storage as in KalshiBook. */
-export class PolyTokenBook implements PolyBookHandle {
+export class PolyTokenBook extends SlotBook implements PolyBookHandle {
   readonly bids: BookLadder;
   readonly asks: BookLadder;
-  /** This book's slot in the shared slots table. */
-  readonly slot: number;
-  /** Its id in the native core; -1 when its ladders are TypeScript. */
-  readonly nativeId: number;
-  private readonly native: MdCore | null;
-  private whyNot = 'awaiting book';
   /** Tick size in Px (0 = unknown). */
   tickSize: Px = 0;
-  live: FeedLiveness | null = null;
-  /** Pairs that use this token, as their YES or NO token. */
-  readonly pairs: PairState[] = [];
-  /** pairs[0] when it is the only one (the common case). */
-  soloPair: PairState | null = null;
-  /** False once the store dropped this book (the feed then resolves a new handle). */
-  attached = true;
-  /** Set by the book store. */
-  owner: BookOwner | null = null;
 
   constructor(
     readonly assetId: string,
     native: MdCore | null = core,
   ) {
-    this.slot = slots.alloc(this);
-    this.bestBid = -1;
-    this.bestAsk = -1;
-    this.native = native;
-    if (native) {
-      const b = nativeBook(native, BOOK_POLY, this.slot, this, ['bids', 'asks']);
-      this.nativeId = b.id;
-      this.bids = b.a;
-      this.asks = b.b;
-    } else {
-      this.nativeId = -1;
-      this.bids = new Ladder('bids');
-      this.asks = new Ladder('asks');
-    }
+    super(native, BOOK_POLY, ['bids', 'asks'], 'awaiting book');
+    [this.bids, this.asks] = this.sides;
   }
 
-  get tradeable(): boolean {
-    return slots.f64[this.slot * SLOT + B_TRADEABLE] === 1;
-  }
-  set tradeable(v: boolean) {
-    slots.f64[this.slot * SLOT + B_TRADEABLE] = v ? 1 : 0;
-  }
-  /** Why the book is not tradeable; '' when it is. */
-  get reason(): string {
-    return this.tradeable ? '' : this.whyNot;
-  }
-  set reason(v: string) {
-    this.whyNot = v;
-  }
-  get appliedAtMs(): number {
-    return slots.f64[this.slot * SLOT + B_APPLIED]!;
-  }
-  set appliedAtMs(v: number) {
-    slots.f64[this.slot * SLOT + B_APPLIED] = v;
-  }
   /** Best bid and ask, Px (-1 = empty side), kept with every change (see KalshiBook.bestYes). */
   get bestBid(): Px {
-    return slots.f64[this.slot * SLOT + B_BEST_A]!;
+    return this.bestA;
   }
   set bestBid(v: Px) {
-    slots.f64[this.slot * SLOT + B_BEST_A] = v;
+    this.bestA = v;
   }
   get bestAsk(): Px {
-    return slots.f64[this.slot * SLOT + B_BEST_B]!;
+    return this.bestB;
   }
   set bestAsk(v: Px) {
-    slots.f64[this.slot * SLOT + B_BEST_B] = v;
-  }
-  get updates(): number {
-    return slots.f64[this.slot * SLOT + B_UPDATES]!;
-  }
-  set updates(v: number) {
-    slots.f64[this.slot * SLOT + B_UPDATES] = v;
+    this.bestB = v;
   }
 
-  /** The store changed this book's pairs: tell the core which pair (and which of its tokens) its changes refresh. */
-  pairsChanged(): void {
-    const solo = this.attached ? this.soloPair : null;
-    const role = solo ? (solo.polyYesBook === this ? 1 : 0) | (solo.polyNoBook === this ? 2 : 0) : 0;
-    this.native?.bookSet(this.nativeId, this.attached ? 1 : 0, solo ? solo.slot : -1, role);
-  }
-
-  /** The store dropped this book: no feed may write it any more. */
-  detach(): void {
-    this.attached = false;
-    this.pairsChanged();
+  protected override role(pair: PairState): number {
+    return (pair.polyYesBook === this ? 1 : 0) | (pair.polyNoBook === this ? 2 : 0);
   }
 
   /** The native core applied changes to this book: report them (checks follow via verify when needed). */
@@ -122,11 +60,6 @@ export class PolyTokenBook implements PolyBookHandle {
     const ok = this.check(bestBid, bestAsk);
     if (!ok) this.owner?.polyRefused(this);
     return ok;
-  }
-
-  confirmedAtMs(): number {
-    const alive = this.live ? this.live.aliveAtMs : 0;
-    return alive > this.appliedAtMs ? alive : this.appliedAtMs;
   }
 
   applyBook(bids: readonly number[], asks: readonly number[], atMs: number, live: FeedLiveness): boolean {
@@ -174,12 +107,6 @@ export class PolyTokenBook implements PolyBookHandle {
   syncBests(): void {
     this.bestBid = this.bids.bestPx();
     this.bestAsk = this.asks.bestPx();
-  }
-
-  /** Not tradeable until the next snapshot; the first cause is kept as the reason. */
-  invalidate(reason: string): void {
-    if (this.tradeable) this.reason = reason;
-    this.tradeable = false;
   }
 
   private drift(side: string, ours: Px, venue: Px): boolean {
