@@ -212,7 +212,8 @@ test('native core: a store fed frame bytes through the core ends exactly like th
   // (not all: a market's first change binds its book in TypeScript, odd frames are declined).
   assert.ok(native > frames / 3, `the core applied ${native} of ${frames} frames`);
   // …and detection really found arbitrage in these books (so a wrong screen would show).
-  assert.ok(opportunities > numRuns, `${opportunities} opportunities in ${numRuns} runs`);
+  // (About one per run on average; a third of that leaves room for fast-check's random draws.)
+  assert.ok(opportunities > numRuns / 3, `${opportunities} opportunities in ${numRuns} runs`);
 });
 
 test('native core: a removed book is never written again; its replacement is', () => {
