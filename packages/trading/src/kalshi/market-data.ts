@@ -19,7 +19,8 @@ import { logger as rootLogger } from '../log.ts';
 import { parsePx, parseScaled, PX_ONE, type Px, type Qty } from '../units.ts';
 import type { OutcomeSide } from '../execution/types.ts';
 import { KeyTable } from '../key-table.ts';
-import { core as mdcore, ENTRY_BIND, ENTRY_DELETE, ENTRY_SYNCED, FRAME_CONSUMED, FRAME_DECLINE, FRAME_REPORT, out, type MdCore, type MdIndex } from '@parity/mdcore';
+import { core as mdcore, FRAME_CONSUMED, FRAME_DECLINE, FRAME_REPORT, out } from '@parity/mdcore';
+import { KeyedState, NativeKeys } from '../native-keys.ts';
 import { KalshiDeltaFrame, readKalshiDelta } from './delta-frame.ts';
 import {
   backoffDelayMs,
@@ -80,7 +81,7 @@ export interface KalshiSessionOptions {
   log?: Logger;
 }
 
-class TickerState {
+class TickerState extends KeyedState<KalshiBookHandle> {
   /** A get_snapshot is outstanding (ms since epoch when sent), 0 when none. */
   resyncSentAtMs = 0;
   /** Consecutive resyncs that produced an unusable snapshot (backs off the next request). */
@@ -89,26 +90,14 @@ class TickerState {
   nextResyncAtMs = 0;
   /** Kalshi said the market does not exist (error 16): not subscribed until the next connection. */
   missing = false;
-  /** The sink's handle on this market's book (resolved on first delta). */
-  handle: KalshiBookHandle | null = null;
-  private inSync = false;
 
   constructor(
     /** The ticker (the string the session was given: its hash is cached, the book store has the same one). */
     readonly ticker: string,
-    /** Its entry in the session's native index (-1 = no native core). */
-    readonly entry: number,
-    private readonly native: { core: MdCore; ix: MdIndex } | null,
-  ) {}
-
-  /** A snapshot was applied since subscribe or the last invalidation; deltas apply only then. */
-  get synced(): boolean {
-    return this.inSync;
-  }
-  set synced(v: boolean) {
-    if (v === this.inSync) return;
-    this.inSync = v;
-    this.native?.core.indexEntry(this.native.ix, this.entry, ENTRY_SYNCED, v ? 1 : 0);
+    entry: number,
+    keys: NativeKeys<TickerState> | null,
+  ) {
+    super(entry, keys);
   }
 }
 
@@ -167,10 +156,8 @@ export class KalshiBookSession {
   /** Level buffers reused across snapshots. */
   private yesBuf: number[] = [];
   private noBuf: number[] = [];
-  /** The native core and this session's index in it (null = TypeScript only). */
-  private native: { core: MdCore; ix: MdIndex } | null;
-  /** Ticker states by native index entry. */
-  private readonly byEntry: Array<TickerState | undefined> = [];
+  /** This session's markets in the native core (null = TypeScript only). */
+  private readonly keys: NativeKeys<TickerState> | null;
 
   constructor(
     private readonly sink: KalshiBookSink,
@@ -182,7 +169,7 @@ export class KalshiBookSession {
     this.chunk = opts.commandChunk ?? 500;
     this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'kalshi-md' });
-    this.native = this.fastPath && mdcore ? { core: mdcore, ix: mdcore.indexNew() } : null;
+    this.keys = this.fastPath && mdcore ? new NativeKeys(mdcore) : null;
   }
 
   /** Subscription id of the order-book channel (0 until subscribed). */
@@ -230,7 +217,7 @@ export class KalshiBookSession {
       if (st) {
         this.tickers.delete(t);
         this.index.delete(t);
-        this.dropState(st);
+        this.keys?.release(st);
         gone.push(t);
       }
     }
@@ -271,9 +258,9 @@ export class KalshiBookSession {
    * anything the core declines (it then changed nothing), goes through handleText.
    */
   handleFrame(frame: Buffer, nowMs: number): void {
-    const n = this.native;
-    if (n !== null && this.fatal === null) {
-      const r = n.core.kalshiDelta(n.ix, frame, nowMs, this.sid, this.lastSeq + 1);
+    const n = this.keys;
+    if (n !== null && n.usable && this.fatal === null) {
+      const r = n.core.kalshiDelta(n.index, frame, nowMs, this.sid, this.lastSeq + 1);
       if (r !== FRAME_DECLINE) {
         this.live.aliveAtMs = nowMs;
         this.lastSeq++;
@@ -293,41 +280,15 @@ export class KalshiBookSession {
 
   /** The core applied a delta and left checking and reporting to us. */
   private nativeReport(entry: number, nowMs: number): void {
-    const st = this.byEntry[entry];
+    const st = this.keys?.state(entry);
     const h = st?.handle;
     if (st && h?.nativeApplied && !h.nativeApplied()) this.unsync(st.ticker, st, 'inconsistent book after delta', nowMs);
     this.sink.frameEnd();
   }
 
   private newState(ticker: string): TickerState {
-    const n = this.native;
-    let entry = -1;
-    if (n !== null) {
-      entry = n.core.indexSet(n.ix, ticker);
-      // A key the core cannot hold would be a market it never finds: serve this session in TypeScript.
-      if (entry < 0) this.native = null;
-    }
-    const st = new TickerState(ticker, entry, this.native);
-    if (entry >= 0) this.byEntry[entry] = st;
-    return st;
-  }
-
-  private dropState(st: TickerState): void {
-    st.synced = false;
-    const n = this.native;
-    if (n !== null && st.entry >= 0) {
-      n.core.indexEntry(n.ix, st.entry, ENTRY_DELETE, 0);
-      this.byEntry[st.entry] = undefined;
-    }
-  }
-
-  /** Point the core's entry at the market's current book (only a native book with a report hook). */
-  private bind(st: TickerState): void {
-    const n = this.native;
-    if (n === null || st.entry < 0) return;
-    const h = st.handle;
-    const id = h !== null && h.nativeApplied !== undefined && h.nativeId !== undefined ? h.nativeId : -1;
-    n.core.indexEntry(n.ix, st.entry, ENTRY_BIND, id);
+    const k = this.keys;
+    return k ? k.register(ticker, (entry) => new TickerState(ticker, entry, k)) : new TickerState(ticker, -1, null);
   }
 
   /** Process one text frame. Never throws. */
@@ -622,7 +583,7 @@ export class KalshiBookSession {
     let h = st.handle;
     if (h === null || !h.attached) {
       h = st.handle = this.sink.kalshiHandle?.(st.ticker) ?? null;
-      this.bind(st);
+      this.keys?.bind(st);
     }
     const ok = h !== null ? h.delta(side, price, delta, nowMs) : this.sink.kalshiDelta(st.ticker, side, price, delta, nowMs);
     if (!ok) this.unsync(st.ticker, st, 'inconsistent book after delta', nowMs);

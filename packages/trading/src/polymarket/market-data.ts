@@ -28,7 +28,8 @@ import {
   type FeedLiveness,
 } from '../market-data-common.ts';
 import { KeyTable } from '../key-table.ts';
-import { core as mdcore, ENTRY_BIND, ENTRY_DELETE, ENTRY_SYNCED, FRAME_DECLINE, FRAME_REPORT, FRAME_VERIFY, out, type MdCore, type MdIndex } from '@parity/mdcore';
+import { core as mdcore, FRAME_DECLINE, FRAME_REPORT, FRAME_VERIFY, out } from '@parity/mdcore';
+import { KeyedState, NativeKeys } from '../native-keys.ts';
 import { PriceChangeFrame, readPriceChange } from './price-change-frame.ts';
 
 export type PolyBookSide = 'bid' | 'ask';
@@ -83,29 +84,18 @@ export interface PolySessionOptions {
   log?: Logger;
 }
 
-class AssetState {
-  /** The sink's handle on this token's book (resolved on first change). */
-  handle: PolyBookHandle | null = null;
+class AssetState extends KeyedState<PolyBookHandle> {
   resyncSentAtMs = 0;
   failures = 0;
   nextResyncAtMs = 0;
-  private inSync = false;
 
   constructor(
     /** The token id (the string the session was given: hash cached, shared with the book store). */
     readonly id: string,
-    /** Its entry in the session's native index (-1 = no native core). */
-    readonly entry: number,
-    private readonly native: { core: MdCore; ix: MdIndex } | null,
-  ) {}
-
-  get synced(): boolean {
-    return this.inSync;
-  }
-  set synced(v: boolean) {
-    if (v === this.inSync) return;
-    this.inSync = v;
-    this.native?.core.indexEntry(this.native.ix, this.entry, ENTRY_SYNCED, v ? 1 : 0);
+    entry: number,
+    keys: NativeKeys<AssetState> | null,
+  ) {
+    super(entry, keys);
   }
 }
 
@@ -146,10 +136,8 @@ export class PolyBookSession {
   private readonly fastPath: boolean;
   /** The fast path's decoded event, reused. */
   private readonly changeFrame = new PriceChangeFrame();
-  /** The native core and this session's index in it (null = TypeScript only). */
-  private native: { core: MdCore; ix: MdIndex } | null;
-  /** Asset states by native index entry. */
-  private readonly byEntry: Array<AssetState | undefined> = [];
+  /** This session's markets in the native core (null = TypeScript only). */
+  private readonly keys: NativeKeys<AssetState> | null;
 
   constructor(
     private readonly sink: PolyBookSink,
@@ -160,7 +148,7 @@ export class PolyBookSession {
     this.resyncTimeoutMs = opts.resyncTimeoutMs ?? 5_000;
     this.fastPath = opts.fastPath ?? true;
     this.log = opts.log ?? rootLogger.child({ mod: 'poly-md' });
-    this.native = this.fastPath && mdcore ? { core: mdcore, ix: mdcore.indexNew() } : null;
+    this.keys = this.fastPath && mdcore ? new NativeKeys(mdcore) : null;
   }
 
   get size(): number {
@@ -204,7 +192,7 @@ export class PolyBookSession {
       if (!st) continue;
       this.assets.delete(a);
       this.index.delete(a);
-      this.dropState(st);
+      this.keys?.release(st);
       gone.push(a);
     }
     if (gone.length > 0 && this.started) this.send(JSON.stringify({ assets_ids: gone, operation: 'unsubscribe' }));
@@ -240,9 +228,9 @@ export class PolyBookSession {
    * declines (it then changed nothing), goes through handleText.
    */
   handleFrame(frame: Buffer, nowMs: number): void {
-    const n = this.native;
-    if (n !== null && this.fatal === null) {
-      const r = n.core.polyChange(n.ix, frame, nowMs);
+    const n = this.keys;
+    if (n !== null && n.usable && this.fatal === null) {
+      const r = n.core.polyChange(n.index, frame, nowMs);
       if (r !== FRAME_DECLINE) {
         this.live.aliveAtMs = nowMs;
         const s = this.stats;
@@ -263,7 +251,7 @@ export class PolyBookSession {
     t.length = 0;
     const n = out.i[0]!;
     for (let k = 0; k < n; k++) {
-      const st = this.byEntry[out.i[2 + k]!];
+      const st = this.keys?.state(out.i[2 + k]!);
       if (!st) continue;
       this.touchedBid[t.length] = out.f[2 * k]!;
       this.touchedAsk[t.length] = out.f[2 * k + 1]!;
@@ -275,34 +263,8 @@ export class PolyBookSession {
   }
 
   private newState(id: string): AssetState {
-    const n = this.native;
-    let entry = -1;
-    if (n !== null) {
-      entry = n.core.indexSet(n.ix, id);
-      // A key the core cannot hold would be a token it never finds: serve this session in TypeScript.
-      if (entry < 0) this.native = null;
-    }
-    const st = new AssetState(id, entry, this.native);
-    if (entry >= 0) this.byEntry[entry] = st;
-    return st;
-  }
-
-  private dropState(st: AssetState): void {
-    st.synced = false;
-    const n = this.native;
-    if (n !== null && st.entry >= 0) {
-      n.core.indexEntry(n.ix, st.entry, ENTRY_DELETE, 0);
-      this.byEntry[st.entry] = undefined;
-    }
-  }
-
-  /** Point the core's entry at the token's current book (only a native book with a report hook). */
-  private bind(st: AssetState): void {
-    const n = this.native;
-    if (n === null || st.entry < 0) return;
-    const h = st.handle;
-    const id = h !== null && h.nativeApplied !== undefined && h.nativeId !== undefined ? h.nativeId : -1;
-    n.core.indexEntry(n.ix, st.entry, ENTRY_BIND, id);
+    const k = this.keys;
+    return k ? k.register(id, (entry) => new AssetState(id, entry, k)) : new AssetState(id, -1, null);
   }
 
   /** Process one text frame. Never throws. */
@@ -501,7 +463,7 @@ export class PolyBookSession {
     let h = st.handle;
     if (h === null || !h.attached) {
       h = st.handle = this.sink.polyHandle?.(st.id) ?? null;
-      this.bind(st);
+      this.keys?.bind(st);
     }
     if (h !== null) h.level(side, price, size, nowMs);
     else this.sink.polyLevel(st.id, side, price, size, nowMs);
