@@ -43,11 +43,13 @@ interface Side {
   kalshi: KalshiBookSession;
   poly: PolyBookSession;
   opps: Opportunity[];
+  det: Detector;
+  fees: FeeDirectory;
   /** Feed one frame (bytes through the core for the native side, text through the reference path otherwise). */
   feed(venue: 'k' | 'p', text: string): void;
 }
 
-function side(native: boolean): Side {
+function side(native: boolean, clock = { now: NOW }): Side {
   const store = new BookStore(quietLog, { native });
   const fees = new FeeDirectory({}, { polyFallback: { ratePpm: 30_000, exponent: 1, takerOnly: true }, polyDefaultMinSize: 100, log: quietLog });
   const opps: Opportunity[] = [];
@@ -62,11 +64,11 @@ function side(native: boolean): Side {
       contractStep: 100,
       maxBookAgeMs: 60_000,
       polyMinNotionalMicros: 0,
-      repeatMs: 0,
+      repeatMs: 1_000, // identical repeats held back (the core must agree on what is a repeat)
     },
     fees,
     (o) => opps.push(o),
-    () => NOW,
+    () => clock.now,
     quietLog,
   );
   for (const p of PAIRS) {
@@ -85,10 +87,12 @@ function side(native: boolean): Side {
     kalshi,
     poly,
     opps,
+    det,
+    fees,
     feed(venue, text) {
       const s = venue === 'k' ? kalshi : poly;
-      if (native) s.handleFrame(Buffer.from(text), NOW);
-      else s.handleText(text, NOW);
+      if (native) s.handleFrame(Buffer.from(text), clock.now);
+      else s.handleText(text, clock.now);
     },
   };
 }
@@ -108,7 +112,10 @@ function state(s: Side): unknown {
   }));
   const { fastFrames: _kf, nativeFrames: _kn, ...kstats } = s.kalshi.stats;
   const { fastFrames: _pf, nativeFrames: _pn, ...pstats } = s.poly.stats;
-  return { pairs, kalshi, poly, kstats, pstats, inv: s.store.invalidations, opps: s.opps };
+  // An opportunity id ends in a counter of evaluations; the core runs fewer of them (it skips the
+  // ones that cannot change the outcome), so ids are compared without it.
+  const opps = s.opps.map((o) => ({ ...o, id: o.id.replace(/-[0-9a-z]+$/, '') }));
+  return { pairs, kalshi, poly, kstats, pstats, inv: s.store.invalidations, opps };
 }
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
@@ -135,6 +142,8 @@ const polyItem = fc.record({
   price: mostly(fc.oneof({ arbitrary: cents(38, 62, 2), weight: 4 }, { arbitrary: cents(1, 99, 2), weight: 1 }), ['0', '0.12345', '.5']),
   size: mostly(fc.integer({ min: 0, max: 3_000 }).map((v) => (v / 10).toFixed(1)), ['0', '007', '1.234']),
   bid: fc.boolean(),
+  /** Activity away from the top (bids 1-30¢, asks 70-99¢): books stay tradeable, tops unchanged. */
+  deep: fc.option(fc.integer({ min: 1, max: 30 }), { freq: 2 }),
   bb: mostly(fc.constant(''), ['0.5', '0', '1']),
   ba: mostly(fc.constant(''), ['0.5', '1', '.61']),
   hash: fc.boolean(),
@@ -161,6 +170,7 @@ test('native core: a store fed frame bytes through the core ends exactly like th
   let frames = 0;
   let native = 0;
   let opportunities = 0;
+  const reused0 = core.reuses();
   fc.assert(
     fc.property(fc.array(fc.oneof(kalshiEvent.map((e) => ({ v: 'k' as const, e })), polyEvent.map((e) => ({ v: 'p' as const, e }))), { minLength: 20, maxLength: 80 }), (events) => {
       const sides = [side(true), side(false)];
@@ -169,7 +179,8 @@ test('native core: a store fed frame bytes through the core ends exactly like th
         for (const s of sides) s.feed(venue, text);
       };
       both('k', '{"id":1,"type":"subscribed","msg":{"channel":"orderbook_delta","sid":1}}');
-      for (const t of TICKERS) both('k', `{"type":"orderbook_snapshot","sid":1,"seq":${++seq},"msg":{"market_ticker":"${t}","yes_dollars_fp":[["0.4000","10.00"],["0.3500","20.00"]],"no_dollars_fp":[["0.5000","5.00"]]}}`);
+      // Kalshi YES ask 0.40 + Polymarket NO ask 0.55: every pair starts in arbitrage (kalshi_yes_poly_no).
+      for (const t of TICKERS) both('k', `{"type":"orderbook_snapshot","sid":1,"seq":${++seq},"msg":{"market_ticker":"${t}","yes_dollars_fp":[["0.3500","10.00"],["0.3000","20.00"]],"no_dollars_fp":[["0.6000","5.00"],["0.5500","9.00"]]}}`);
       for (const a of ALL_TOKENS) both('p', `{"event_type":"book","asset_id":"${a}","market":"0x1","bids":[{"price":"0.40","size":"10"}],"asks":[{"price":"0.55","size":"10"},{"price":"0.6","size":"30"}]}`);
       const before = sides[0]!.kalshi.stats.nativeFrames + sides[0]!.poly.stats.nativeFrames;
       for (const { v, e } of events) {
@@ -191,7 +202,7 @@ test('native core: a store fed frame bytes through the core ends exactly like th
         } else {
           const p = e as typeof polyEvent extends fc.Arbitrary<infer T> ? T : never;
           const items = p.items
-            .map((i) => `{"asset_id":"${i.asset}","price":"${i.price}","size":"${i.size}","side":"${i.bid ? 'BUY' : 'SELL'}",${i.hash ? '"hash":"ab12",' : ''}"best_bid":"${i.bb}","best_ask":"${i.ba}"}`)
+            .map((i) => `{"asset_id":"${i.asset}","price":"${i.deep === null ? i.price : ((i.bid ? i.deep : 100 - i.deep) / 100).toFixed(2)}","size":"${i.size}","side":"${i.bid ? 'BUY' : 'SELL'}",${i.hash ? '"hash":"ab12",' : ''}"best_bid":"${i.bb}","best_ask":"${i.ba}"}`)
             .join(',');
           if (p.kind === 'book') both('p', `{"event_type":"book","asset_id":"${p.asset}","market":"0x1","bids":[${pl(p.bids)}],"asks":[${pl(p.asks)}]}`);
           else if (p.kind === 'sim') both('p', `{"market":"0x1","price_changes":[${items}],"timestamp":"5","event_type":"price_change"}`);
@@ -214,6 +225,9 @@ test('native core: a store fed frame bytes through the core ends exactly like th
   // …and detection really found arbitrage in these books (so a wrong screen would show).
   // (About one per run on average; a third of that leaves room for fast-check's random draws.)
   assert.ok(opportunities > numRuns / 3, `${opportunities} opportunities in ${numRuns} runs`);
+  // …and the core really settled changes on a standing detection outcome (so a wrong reuse would show).
+  const reused = core.reuses() - reused0;
+  assert.ok(reused > numRuns / 3, `the core reused a detection outcome ${reused} times`);
 });
 
 test('native core: a removed book is never written again; its replacement is', () => {
@@ -241,4 +255,50 @@ test('native core: a removed book is never written again; its replacement is', (
   s.feed('k', delta('0.4000', '2.00'));
   assert.deepEqual(fresh.yes.toArray(), [[4000, 400]]);
   assert.deepEqual(old.yes.toArray(), [[4000, 1200]]);
+});
+
+test('native core: a standing detection outcome is reused only while it stands (repeat window, fee changes)', () => {
+  if (!core) return assert.fail(coreError ?? 'no core');
+  const clock = { now: NOW };
+  const s = side(true, clock);
+  let seq = 0;
+  s.feed('k', '{"id":1,"type":"subscribed","msg":{"channel":"orderbook_delta","sid":1}}');
+  const t = TICKERS[1]!;
+  const [yes, no] = [TOKENS[2]!, TOKENS[3]!];
+  s.feed('k', `{"type":"orderbook_snapshot","sid":1,"seq":${++seq},"msg":{"market_ticker":"${t}","yes_dollars_fp":[["0.3500","10.00"]],"no_dollars_fp":[["0.6000","5.00"]]}}`);
+  for (const a of [yes, no]) s.feed('p', `{"event_type":"book","asset_id":"${a}","market":"0x1","bids":[{"price":"0.40","size":"10"}],"asks":[{"price":"0.55","size":"10"}]}`);
+  // Polymarket YES bids far from the top: no ask ladder of the pair changes.
+  let size = 1;
+  const deepBid = (): string =>
+    `{"event_type":"price_change","market":"0x1","timestamp":"1","price_changes":[{"asset_id":"${yes}","price":"0.05","size":"${size++}","side":"BUY","best_bid":"0.4","best_ask":"0.55"}]}`;
+  const evals = (): number => s.det.stats.evaluations;
+  // Bind the tokens' books to the core (their first change goes through TypeScript).
+  s.feed('p', deepBid());
+  s.feed('p', `{"event_type":"price_change","market":"0x1","timestamp":"1","price_changes":[{"asset_id":"${no}","price":"0.05","size":"1","side":"BUY","best_bid":"0.4","best_ask":"0.55"}]}`);
+  const emitted = s.opps.filter((o) => o.pairId === 'p1').length;
+  assert.ok(emitted >= 1, 'Kalshi YES 0.40 + Polymarket NO 0.55 is an arbitrage');
+  // Within the repeat window: the core settles the change on the standing outcome, no JS detection.
+  clock.now += 10;
+  let e0 = evals();
+  let r0 = core.reuses();
+  s.feed('p', deepBid());
+  assert.equal(evals(), e0, 'detection did not run in JavaScript');
+  assert.equal(core.reuses(), r0 + 1);
+  assert.equal(s.opps.filter((o) => o.pairId === 'p1').length, emitted);
+  // After the repeat window the same opportunity is due again: detection runs and emits it.
+  clock.now += 1_000;
+  s.feed('p', deepBid());
+  assert.equal(s.opps.filter((o) => o.pairId === 'p1').length, emitted + 1, 're-emitted after the repeat window');
+  // Within the new window: reused again.
+  clock.now += 10;
+  e0 = evals();
+  s.feed('p', deepBid());
+  assert.equal(evals(), e0);
+  // A fee change (the venue's parameters arrive): the outcome no longer stands, detection runs.
+  s.fees.setPoly(no, { fee: { ratePpm: 10_000, exponent: 1, takerOnly: true }, minOrderSize: 100 });
+  e0 = evals();
+  r0 = core.reuses();
+  s.feed('p', deepBid());
+  assert.equal(evals(), e0 + 1, 'detection ran after the fee change');
+  assert.equal(core.reuses(), r0);
 });

@@ -33,8 +33,10 @@ export interface MdCore {
    * out.i[2 + k] = entry id of touched book k, out.f[2k] / out.f[2k + 1] = venue best bid / ask for it.
    */
   polyChange(ix: MdIndex, frame: Buffer, nowMs: number): number;
-  /** Price screens the core ran that found nothing (detection evaluations that never reached JS). */
+  /** Detection evaluations the core settled without JavaScript (screen found nothing, or a standing outcome held). */
   screens(): number;
+  /** Of those, the ones settled by a standing outcome of detection's last evaluation (see PairState.noteEvaluation). */
+  reuses(): number;
 }
 
 export const BOOK_KALSHI = 1;

@@ -21,7 +21,7 @@
 
 #define PX_ONE 10000.0
 #define MAX_SAFE 9007199254740991ULL
-#define SLOT 8
+#define SLOT 16
 #define MAX_ITEMS 16
 
 // Slot fields (must match slots.ts).
@@ -38,6 +38,17 @@
 #define P_PNO 3
 #define P_SCREENS 4  // price screens passed over natively (detection evaluations not run in JS)
 #define P_BUDGET 5   // most two asks may cost together, Px; NaN = no screen (always report)
+#define P_KSLOT 6    // slots of the pair's three books
+#define P_PYSLOT 7
+#define P_PNSLOT 8
+#define P_MEMO_MASK 9   // detection's last full evaluation: screen types then (-1 = none to reuse)
+#define P_VER_KY 10     // versions of the four ask ladders then
+#define P_VER_KN 11
+#define P_VER_PY 12
+#define P_VER_PN 13
+#define P_MEMO_UNTIL 14 // its outcome stands until (ms)
+#define P_MEMO_EPOCH 15 // fee epoch then
+#define G_FEE_EPOCH 0   // slot 0, process-wide
 
 // Return codes of the frame functions.
 #define DECLINE -1   // nothing changed: the caller takes the TypeScript path
@@ -158,6 +169,7 @@ static double *OF = NULL;     // outputs to JS (venue top of book per touched bo
 static size_t OI_len = 0, OF_len = 0;
 static napi_ref OI_ref = NULL, OF_ref = NULL;
 static double screens = 0;
+static double reuses = 0;  // changes settled by a standing detection outcome (memo_holds)
 
 /** Ladder l of book b changed: bump its version in the slot (only ever read by JavaScript). */
 static inline void bump(const book_t *b, const ladder_t *l) {
@@ -174,12 +186,48 @@ static inline book_t *usable(int32_t id) {
   return b;
 }
 
-static inline int screen(double *p) {
+/**
+ * Detection's price screen: a bit per arb type whose two asks fit in the budget (t1 poly YES +
+ * Kalshi NO, t2 Kalshi YES + poly NO, t3 both Polymarket, t4 both Kalshi); 15 = no screen set.
+ */
+static inline int screen(const double *p) {
   double B = p[P_BUDGET];
-  if (B != B) return 1;  // no screen configured: report every change
+  if (B != B) return 15;  // no screen configured: report every change
   double ky = p[P_KYES], kn = p[P_KNO], py = p[P_PYES], pn = p[P_PNO];
-  return (py > 0 && kn > 0 && py + kn <= B) || (ky > 0 && pn > 0 && ky + pn <= B) ||
-         (py > 0 && pn > 0 && py + pn <= B) || (ky > 0 && kn > 0 && ky + kn <= B);
+  return ((py > 0 && kn > 0 && py + kn <= B) ? 1 : 0) | ((ky > 0 && pn > 0 && ky + pn <= B) ? 2 : 0) |
+         ((py > 0 && pn > 0 && py + pn <= B) ? 4 : 0) | ((ky > 0 && kn > 0 && ky + kn <= B) ? 8 : 0);
+}
+
+static inline const double *slot_at(double idx) {
+  if (!(idx >= 1) || (size_t)(idx + 1) * SLOT > S_len) return NULL;
+  return S + (size_t)idx * SLOT;
+}
+
+/**
+ * Would detection, run now, find what it found at its last full evaluation of this pair (nothing,
+ * or a repeat it holds back)? Yes when the same types pass the screen, the ladders those types
+ * walk are unchanged, all three books are still tradeable, the fee epoch is the same and the
+ * outcome's time bound (book freshness, repeat window) has not passed: sizing is a pure function
+ * of exactly these.
+ */
+static inline int memo_holds(const double *q, int mask, double now) {
+  if (q[P_MEMO_MASK] != (double)mask || !(now < q[P_MEMO_UNTIL]) || q[P_MEMO_EPOCH] != S[G_FEE_EPOCH]) return 0;
+  const double *k = slot_at(q[P_KSLOT]), *py = slot_at(q[P_PYSLOT]), *pn = slot_at(q[P_PNSLOT]);
+  if (!k || !py || !pn || k[B_TRADEABLE] != 1 || py[B_TRADEABLE] != 1 || pn[B_TRADEABLE] != 1) return 0;
+  if ((mask & (1 | 8)) && k[B_VER_A] != q[P_VER_KN]) return 0;
+  if ((mask & (2 | 8)) && k[B_VER_B] != q[P_VER_KY]) return 0;
+  if ((mask & (1 | 4)) && py[B_VER_B] != q[P_VER_PY]) return 0;
+  if ((mask & (2 | 4)) && pn[B_VER_B] != q[P_VER_PN]) return 0;
+  return 1;
+}
+
+/** A pair changed: does detection in JavaScript need to see it? (The screen or the memo says no.) */
+static inline int needs_detection(const double *q, double now) {
+  int mask = screen(q);
+  if (mask == 0) return 0;
+  if (!memo_holds(q, mask, now)) return 1;
+  reuses += 1;
+  return 0;
 }
 
 // --- key index (one per feed session): market key bytes -> entry {book, synced} ------------------
@@ -936,7 +984,7 @@ static napi_value js_kalshi_delta(napi_env env, napi_callback_info info) {
   s[B_TRADEABLE] = 1;
   q[P_KYES] = bn >= 0 ? PX_ONE - bn : 0;
   q[P_KNO] = by >= 0 ? PX_ONE - by : 0;
-  if (screen(q)) return i32(env, REPORT);
+  if (needs_detection(q, now)) return i32(env, REPORT);
   q[P_SCREENS] += 1;
   screens += 1;
   return i32(env, APPLIED);
@@ -1020,7 +1068,7 @@ static napi_value js_poly_change(napi_env env, napi_callback_info info) {
     for (int j = 0; j < nseen; j++) dup |= seen[j] == b->pair_slot;
     if (dup) continue;
     seen[nseen++] = b->pair_slot;
-    if (screen(S + (size_t)b->pair_slot * SLOT)) report = 1;
+    if (needs_detection(S + (size_t)b->pair_slot * SLOT, now)) report = 1;
   }
   if (report) return i32(env, REPORT);
   for (int j = 0; j < nseen; j++) S[(size_t)seen[j] * SLOT + P_SCREENS] += 1;
@@ -1029,6 +1077,7 @@ static napi_value js_poly_change(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_screens(napi_env env, napi_callback_info info) { return num(env, screens); }
+static napi_value js_reuses(napi_env env, napi_callback_info info) { return num(env, reuses); }
 
 NAPI_MODULE_INIT() {
   struct {
@@ -1039,7 +1088,7 @@ NAPI_MODULE_INIT() {
       {"bookFree", js_book_free},   {"bookSet", js_book_set},         {"lad", js_lad},
       {"ladReplace", js_lad_replace}, {"ladCopy", js_lad_copy}, {"indexNew", js_index_new},     {"indexSet", js_index_set},
       {"indexEntry", js_index_entry}, {"kalshiDelta", js_kalshi_delta}, {"polyChange", js_poly_change},
-      {"screens", js_screens},
+      {"screens", js_screens}, {"reuses", js_reuses},
   };
   for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
     napi_value f;

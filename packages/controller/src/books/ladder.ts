@@ -17,6 +17,8 @@ export interface BookLadder {
   readonly asks: boolean;
   /** Number of levels. */
   readonly n: number;
+  /** Changes with every write (detection remembers what it derived from which version). */
+  readonly version: number;
   clear(): void;
   /** Best price, or -1 when the side is empty. */
   bestPx(): Px;
@@ -45,6 +47,7 @@ export class Ladder implements BookLadder {
   private lv: Float64Array;
   /** Number of levels. */
   n = 0;
+  version = 0;
   /** True for asks (stored descending), false for bids (stored ascending). */
   readonly asks: boolean;
 
@@ -54,6 +57,7 @@ export class Ladder implements BookLadder {
   }
 
   clear(): void {
+    this.version++;
     this.n = 0;
   }
 
@@ -124,6 +128,7 @@ export class Ladder implements BookLadder {
 
   /** Absolute level replacement (Polymarket): size 0 removes the level. Caller guarantees qty >= 0. */
   set(price: Px, qty: Qty): void {
+    this.version++;
     const i = this.find(price);
     if (i >= 0) {
       if (qty > 0) this.lv[2 * i + 1] = qty;
@@ -139,6 +144,7 @@ export class Ladder implements BookLadder {
    * no-op. Returns the level's new size (0 when removed or absent).
    */
   add(price: Px, delta: Qty): Qty {
+    this.version++;
     const i = this.find(price);
     if (i >= 0) {
       const v = this.lv[2 * i + 1]! + delta;
@@ -161,6 +167,7 @@ export class Ladder implements BookLadder {
    * size 0 are skipped; a repeated price keeps the last size (as a level map would).
    */
   replaceFlat(levels: readonly number[]): void {
+    this.version++;
     this.n = 0;
     for (let k = 0; k + 1 < levels.length; k += 2) this.set(levels[k]!, levels[k + 1]!);
   }

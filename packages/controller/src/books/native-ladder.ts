@@ -46,6 +46,11 @@ export class NativeLadder implements BookLadder {
     return this.count;
   }
 
+  /** Bumped by the core on every change of this side. */
+  get version(): number {
+    return slots.f64[this.verAt]!;
+  }
+
   clear(): void {
     this.core.lad(this.book, this.which, LAD_CLEAR, 0, 0);
   }

@@ -6,7 +6,27 @@ import { PX_ONE, type OutcomeSide, type Platform, type Px, type Qty } from '@par
 import type { Pair } from '../model.ts';
 import type { FeeSlot, KalshiLegFee, PolyLegFee } from '../detection/fees.ts';
 import type { KalshiBook } from './kalshi-book.ts';
-import { P_BUDGET, P_KNO, P_KYES, P_PNO, P_PYES, P_SCREENS, SLOT, slots } from '@parity/mdcore';
+import {
+  G_FEE_EPOCH,
+  P_BUDGET,
+  P_KNO,
+  P_KSLOT,
+  P_KYES,
+  P_MEMO_EPOCH,
+  P_MEMO_MASK,
+  P_MEMO_UNTIL,
+  P_PNO,
+  P_PNSLOT,
+  P_PYES,
+  P_PYSLOT,
+  P_SCREENS,
+  P_VER_KN,
+  P_VER_KY,
+  P_VER_PN,
+  P_VER_PY,
+  SLOT,
+  slots,
+} from '@parity/mdcore';
 import type { BookLadder } from './ladder.ts';
 import type { PolyTokenBook } from './poly-book.ts';
 
@@ -77,7 +97,12 @@ export class PairState {
     this.polyYes = { platform: 'polymarket', side: 'yes', market: pair.polyYesToken, ladder: polyYesBook.asks, invert: false };
     this.polyNo = { platform: 'polymarket', side: 'no', market: pair.polyNoToken, ladder: polyNoBook.asks, invert: false };
     this.slot = slots.alloc(this);
-    slots.f64[this.slot * SLOT + P_BUDGET] = NaN;
+    const base = this.slot * SLOT;
+    slots.f64[base + P_BUDGET] = NaN;
+    slots.f64[base + P_KSLOT] = kalshi.slot;
+    slots.f64[base + P_PYSLOT] = polyYesBook.slot;
+    slots.f64[base + P_PNSLOT] = polyNoBook.slot;
+    slots.f64[base + P_MEMO_MASK] = -1;
     this.refreshAll();
   }
 
@@ -120,6 +145,26 @@ export class PairState {
    */
   setScreenBudget(px: number): void {
     slots.f64[this.slot * SLOT + P_BUDGET] = px;
+    this.noteEvaluation(-1, 0);
+  }
+
+  /**
+   * What detection's full evaluation just saw, for the native core to reuse: the price-screen
+   * types (bit per arb type; -1 = nothing reusable), the ask ladders' versions, and until when
+   * the outcome stands (ms). The core then skips detection for a change that touched none of the
+   * ladders those types walk (see memo_holds in mdcore.c).
+   */
+  noteEvaluation(mask: number, untilMs: number): void {
+    const f = slots.f64;
+    const base = this.slot * SLOT;
+    f[base + P_MEMO_MASK] = mask;
+    if (mask < 0) return;
+    f[base + P_VER_KY] = this.kalshiYes.ladder.version;
+    f[base + P_VER_KN] = this.kalshiNo.ladder.version;
+    f[base + P_VER_PY] = this.polyYes.ladder.version;
+    f[base + P_VER_PN] = this.polyNo.ladder.version;
+    f[base + P_MEMO_UNTIL] = untilMs;
+    f[base + P_MEMO_EPOCH] = f[G_FEE_EPOCH]!;
   }
 
   /** Refresh every leg's ask (after ladders were written directly, not through the book store). */

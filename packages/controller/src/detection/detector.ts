@@ -55,6 +55,13 @@ export class Detector {
   private bestType: ArbType | null = null;
   private bestYes: AskLeg | null = null;
   private bestNo: AskLeg | null = null;
+  /** The last evaluate(): arb types that passed the price screen (bit per type). */
+  private screenMask = 0;
+  /**
+   * The last evaluate(): until when (ms, exclusive) its outcome stands on unchanged ladders —
+   * all three books tradeable and fresh until then — or -1 when it was not reached that way.
+   */
+  private outcomeUntil = -1;
   /** Most two asks may cost together (Px) before fees for any type to reach the minimum edge. */
   readonly screenBudgetPx: number;
 
@@ -85,17 +92,28 @@ export class Detector {
     };
   }
 
-  /** Evaluate one pair and emit its opportunity (unless an identical repeat). */
+  /**
+   * Evaluate one pair and emit its opportunity (unless an identical repeat). The outcome is noted
+   * on the pair, so the native core can skip re-running it for changes it cannot affect.
+   */
   check(ps: PairState, nowMs: number): Opportunity | null {
     const opp = this.evaluate(ps, nowMs);
-    if (!opp) return null;
+    const until = this.outcomeUntil;
+    if (!opp) {
+      ps.noteEvaluation(until < 0 ? -1 : this.screenMask, until);
+      return null;
+    }
     const key = `${opp.type}|${opp.contracts}|${opp.legs[0].price}|${opp.legs[1].price}`;
-    if (this.config.repeatMs > 0 && key === ps.lastEmitKey && nowMs - ps.lastEmitAtMs < this.config.repeatMs) {
+    const repeatMs = this.config.repeatMs;
+    if (repeatMs > 0 && key === ps.lastEmitKey && nowMs - ps.lastEmitAtMs < repeatMs) {
       this.stats.repeatsSuppressed++;
+      // The same opportunity stays held back until the repeat window ends.
+      ps.noteEvaluation(until < 0 ? -1 : this.screenMask, Math.min(until, ps.lastEmitAtMs + repeatMs));
       return null;
     }
     ps.lastEmitKey = key;
     ps.lastEmitAtMs = nowMs;
+    ps.noteEvaluation(until < 0 || repeatMs <= 0 ? -1 : this.screenMask, Math.min(until, nowMs + repeatMs));
     this.stats.emitted++;
     try {
       this.sink(opp);
@@ -118,14 +136,14 @@ export class Detector {
     const pyPx = ps.pYesAsk;
     const pnPx = ps.pNoAsk;
     const budgetPx = this.screenBudgetPx;
-    if (
-      !(pyPx > 0 && knPx > 0 && pyPx + knPx <= budgetPx) &&
-      !(kyPx > 0 && pnPx > 0 && kyPx + pnPx <= budgetPx) &&
-      !(pyPx > 0 && pnPx > 0 && pyPx + pnPx <= budgetPx) &&
-      !(kyPx > 0 && knPx > 0 && kyPx + knPx <= budgetPx)
-    ) {
-      return null;
-    }
+    this.outcomeUntil = -1;
+    const mask =
+      (pyPx > 0 && knPx > 0 && pyPx + knPx <= budgetPx ? 1 : 0) |
+      (kyPx > 0 && pnPx > 0 && kyPx + pnPx <= budgetPx ? 2 : 0) |
+      (pyPx > 0 && pnPx > 0 && pyPx + pnPx <= budgetPx ? 4 : 0) |
+      (kyPx > 0 && knPx > 0 && kyPx + knPx <= budgetPx ? 8 : 0);
+    this.screenMask = mask;
+    if (mask === 0) return null;
 
     this.attach(ps);
     const f = ps.fees!;
@@ -137,6 +155,11 @@ export class Detector {
     const pyOk = py.tradeable && nowMs - py.confirmedAtMs() <= maxAge;
     const pnOk = pn.tradeable && nowMs - pn.confirmedAtMs() <= maxAge;
     if (!(kOk || (pyOk && pnOk))) return null;
+    if (kOk && pyOk && pnOk) {
+      // Fresh means now - confirmed <= maxAge: in whole ms, until (exclusive) the oldest book's confirmation + maxAge + 1.
+      const until = Math.min(k.confirmedAtMs(), py.confirmedAtMs(), pn.confirmedAtMs()) + maxAge + 1;
+      if (Number.isInteger(nowMs) && Number.isInteger(until)) this.outcomeUntil = until;
+    }
 
     const kFee = f.kalshi.model;
     const pyFee = f.polyYes.model;

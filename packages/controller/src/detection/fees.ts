@@ -15,6 +15,7 @@ import type { Logger, Micros, Platform, Px, Qty } from '@parity/trading';
 import { logger as rootLogger, PX_ONE } from '@parity/trading';
 import { kalshiTakerFeeMicros, type KalshiFeeParams } from '@parity/trading/kalshi/fees.ts';
 import { polyTakerFeeMicros, type PolyFeeParams } from '@parity/trading/polymarket/fees.ts';
+import { bumpFeeEpoch } from '@parity/mdcore';
 
 const ONE_CONTRACT: Qty = 100;
 const CENT_MICROS = 10_000;
@@ -128,10 +129,29 @@ export interface FeeSource {
 
 /** Mutable per-market holder: detection keeps the reference, the fetch updates it in place. */
 export class FeeSlot<M extends LegFeeModel> {
-  minOrderSize: Qty = 0;
   fetchedAtMs = 0;
   failures = 0;
-  constructor(public model: M) {}
+  private m: M;
+  private min: Qty = 0;
+  constructor(model: M) {
+    this.m = model;
+  }
+  /** Replaced (never mutated) when the venue's parameters arrive; a change bumps the fee epoch. */
+  get model(): M {
+    return this.m;
+  }
+  set model(m: M) {
+    this.m = m;
+    bumpFeeEpoch();
+  }
+  /** Qty. */
+  get minOrderSize(): Qty {
+    return this.min;
+  }
+  set minOrderSize(q: Qty) {
+    if (q !== this.min) bumpFeeEpoch();
+    this.min = q;
+  }
 }
 
 export interface FeeDirectoryOptions {
